@@ -1,0 +1,442 @@
+//! Incremental `text/event-stream` parser: response-body bytes in, events out.
+//!
+//! The parser follows the WHATWG HTML "Server-sent events" parsing rules exactly.
+//! Lines are split on raw bytes (CR and LF are ASCII, so they can never sit inside a
+//! multi-byte UTF-8 sequence) and each field value is decoded once its line is complete.
+//! Decoding a line at a time therefore gives the same text as decoding the whole stream,
+//! and every byte is scanned once whatever the chunking: the cost is linear in the input.
+//!
+//! ```
+//! use wasm_eventsource::parser::{Item, Parser};
+//!
+//! let mut parser = Parser::new();
+//! let mut events = Vec::new();
+//! for chunk in [&b"id: 7\ndata: hel"[..], b"lo\r", b"\n\n"] {
+//!     parser.feed(chunk, |item| {
+//!         if let Ok(Item::Event(event)) = item {
+//!             events.push(event);
+//!         }
+//!     });
+//! }
+//! assert_eq!(events[0].data(), "hello");
+//! assert_eq!(events[0].event_type(), "message");
+//! assert_eq!(events[0].id(), "7");
+//! ```
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use memchr::{memchr, memchr2};
+
+/// A dispatched event: what a browser turns into a `MessageEvent`.
+#[derive(Clone, Debug, Default, Eq)]
+pub struct Event {
+    /// The `event:` field; empty stands for the default type, `message`.
+    event_type: String,
+    data: String,
+    id: String,
+}
+
+impl Event {
+    /// Builds an event by hand (for tests and for code that replays events).
+    pub fn new(
+        event_type: impl Into<String>,
+        data: impl Into<String>,
+        id: impl Into<String>,
+    ) -> Self {
+        Event {
+            event_type: event_type.into(),
+            data: data.into(),
+            id: id.into(),
+        }
+    }
+
+    /// The event type: the last `event:` field of the block, or `"message"`.
+    pub fn event_type(&self) -> &str {
+        if self.event_type.is_empty() {
+            "message"
+        } else {
+            &self.event_type
+        }
+    }
+
+    /// The data: the block's `data:` lines joined with LF.
+    pub fn data(&self) -> &str {
+        &self.data
+    }
+
+    /// The connection's last event ID when the event was dispatched (`lastEventId`).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Takes the data out without copying it.
+    pub fn into_data(self) -> String {
+        self.data
+    }
+
+    /// Splits the event into its type (empty for `message`), data and id, without copying.
+    pub fn into_parts(self) -> (String, String, String) {
+        (self.event_type, self.data, self.id)
+    }
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Self) -> bool {
+        self.event_type() == other.event_type() && self.data == other.data && self.id == other.id
+    }
+}
+
+/// One thing the parser found in the stream, in stream order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A complete event (a block with at least one `data` field, ended by a blank line).
+    Event(Event),
+    /// A valid `retry:` field: the server's reconnection time in milliseconds.
+    Retry(u64),
+    /// A comment line (`:` first), with one leading space removed; often a heartbeat.
+    Comment(String),
+}
+
+/// A problem in the stream. The parser reports it and carries on with the next event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// An event grew past the configured maximum size. Its block was skipped up to the
+    /// next blank line, so memory stays bounded; the events after it are parsed as usual.
+    EventTooLarge {
+        /// The configured maximum, in bytes.
+        limit: usize,
+    },
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParseError::EventTooLarge { limit } => {
+                write!(
+                    f,
+                    "event larger than the maximum of {limit} bytes was skipped"
+                )
+            }
+        }
+    }
+}
+
+impl core::error::Error for ParseError {}
+
+const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// The incremental parser for one `EventSource`'s streams.
+///
+/// Feed it each chunk of a response body with [`Parser::feed`]; call
+/// [`Parser::end_stream`] when the body ends or the connection drops. The last event ID
+/// survives `end_stream`, so the same parser serves every reconnection.
+#[derive(Clone, Debug)]
+pub struct Parser {
+    /// Bytes of a line that started in an earlier chunk and has not ended yet.
+    line: Vec<u8>,
+    data: String,
+    /// Whether any `data` field was seen since the last dispatch (the data buffer is
+    /// non-empty in the spec's terms, where each value is followed by LF).
+    has_data: bool,
+    event_type: String,
+    id_buffer: String,
+    last_event_id: String,
+    /// How many bytes of a leading BOM have matched; `None` once the decision is made.
+    bom_matched: Option<usize>,
+    /// The previous chunk ended with CR, so an LF first in the next chunk is its pair.
+    after_cr: bool,
+    skip: Skip,
+    max_event_size: usize,
+}
+
+/// Whether an oversized event's block is being skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Skip {
+    No,
+    /// Skipping; `line_started` tells whether the current line has bytes yet.
+    Block {
+        line_started: bool,
+    },
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser::new()
+    }
+}
+
+impl Parser {
+    /// A parser with no event-size limit and an empty last event ID.
+    pub fn new() -> Self {
+        Parser {
+            line: Vec::new(),
+            data: String::new(),
+            has_data: false,
+            event_type: String::new(),
+            id_buffer: String::new(),
+            last_event_id: String::new(),
+            bom_matched: Some(0),
+            after_cr: false,
+            skip: Skip::No,
+            max_event_size: usize::MAX,
+        }
+    }
+
+    /// Bounds the bytes held for one event: its data so far plus the line being read.
+    /// An event that grows past it is reported as [`ParseError::EventTooLarge`] and skipped.
+    pub fn with_max_event_size(mut self, limit: usize) -> Self {
+        self.max_event_size = limit;
+        self
+    }
+
+    /// Starts from a known last event ID, as if an earlier stream had dispatched it.
+    pub fn with_last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = id.into();
+        self.id_buffer.clone_from(&self.last_event_id);
+        self
+    }
+
+    /// The connection's last event ID: what a reconnect sends as `Last-Event-ID`.
+    pub fn last_event_id(&self) -> &str {
+        &self.last_event_id
+    }
+
+    /// The configured maximum event size in bytes (`usize::MAX` when unbounded).
+    pub fn max_event_size(&self) -> usize {
+        self.max_event_size
+    }
+
+    /// Parses one chunk of the body, calling `emit` for each item in stream order.
+    ///
+    /// Chunks may be split anywhere, even inside a UTF-8 character or a CRLF pair; the
+    /// items are the same as for the whole body in one chunk. An item is emitted as soon
+    /// as its line ends: a chunk ending in CR needs no further byte.
+    pub fn feed(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<Item, ParseError>)) {
+        let mut rest = chunk;
+        if self.bom_matched.is_some() {
+            rest = self.strip_bom(rest, &mut emit);
+        }
+        if self.after_cr && !rest.is_empty() {
+            self.after_cr = false;
+            if let Some((b'\n', tail)) = rest.split_first() {
+                rest = tail;
+            }
+        }
+        while let Some(end) = memchr2(b'\n', b'\r', rest) {
+            let Some((line, terminator_and_tail)) = rest.split_at_checked(end) else {
+                break;
+            };
+            rest = match terminator_and_tail {
+                [b'\r', b'\n', tail @ ..] => tail,
+                [b'\r'] => {
+                    self.after_cr = true;
+                    &[]
+                }
+                [_, tail @ ..] => tail,
+                [] => &[],
+            };
+            self.end_line(line, &mut emit);
+        }
+        self.hold_partial_line(rest, &mut emit);
+    }
+
+    /// The body ended or the connection dropped: an unterminated event is discarded
+    /// (its `id` too), and the parser is ready for the next response body. The last
+    /// event ID is kept, as browsers keep it across reconnections.
+    pub fn end_stream(&mut self) {
+        self.line.clear();
+        self.data.clear();
+        self.has_data = false;
+        self.event_type.clear();
+        self.id_buffer.clone_from(&self.last_event_id);
+        self.bom_matched = Some(0);
+        self.after_cr = false;
+        self.skip = Skip::No;
+    }
+
+    /// Consumes a leading byte-order mark, which may arrive split over chunks.
+    fn strip_bom<'c>(
+        &mut self,
+        chunk: &'c [u8],
+        emit: &mut impl FnMut(Result<Item, ParseError>),
+    ) -> &'c [u8] {
+        let mut rest = chunk;
+        while let Some(matched) = self.bom_matched {
+            let Some((&byte, tail)) = rest.split_first() else {
+                return rest;
+            };
+            if BOM.get(matched) == Some(&byte) {
+                rest = tail;
+                self.bom_matched = if matched + 1 == BOM.len() {
+                    None
+                } else {
+                    Some(matched + 1)
+                };
+            } else {
+                // Not a BOM after all: the bytes matched so far start the first line.
+                self.bom_matched = None;
+                self.hold_partial_line(BOM.get(..matched).unwrap_or_default(), emit);
+            }
+        }
+        rest
+    }
+
+    /// Keeps the start of a line whose end has not arrived yet.
+    fn hold_partial_line(&mut self, bytes: &[u8], emit: &mut impl FnMut(Result<Item, ParseError>)) {
+        if bytes.is_empty() {
+            return;
+        }
+        if let Skip::Block { .. } = self.skip {
+            self.skip = Skip::Block { line_started: true };
+            return;
+        }
+        if self.exceeds_limit(self.line.len().saturating_add(bytes.len())) {
+            self.start_skipping(true, emit);
+            return;
+        }
+        self.line.extend_from_slice(bytes);
+    }
+
+    /// A line ended; `tail` is its part in the current chunk.
+    fn end_line(&mut self, tail: &[u8], emit: &mut impl FnMut(Result<Item, ParseError>)) {
+        if let Skip::Block { line_started } = self.skip {
+            if !line_started && tail.is_empty() {
+                // The blank line that ends the skipped block: a dispatch with no data.
+                self.skip = Skip::No;
+                self.dispatch(emit);
+            } else {
+                self.skip = Skip::Block {
+                    line_started: false,
+                };
+            }
+            return;
+        }
+        if self.exceeds_limit(self.line.len().saturating_add(tail.len())) {
+            self.start_skipping(false, emit);
+            return;
+        }
+        if self.line.is_empty() {
+            self.process_line(tail, emit);
+        } else {
+            let mut line = core::mem::take(&mut self.line);
+            line.extend_from_slice(tail);
+            self.process_line(&line, emit);
+            line.clear();
+            self.line = line;
+        }
+    }
+
+    fn exceeds_limit(&self, line_len: usize) -> bool {
+        self.data.len().saturating_add(line_len) > self.max_event_size
+    }
+
+    fn start_skipping(
+        &mut self,
+        line_started: bool,
+        emit: &mut impl FnMut(Result<Item, ParseError>),
+    ) {
+        self.line.clear();
+        self.data.clear();
+        self.has_data = false;
+        self.event_type.clear();
+        self.skip = Skip::Block { line_started };
+        emit(Err(ParseError::EventTooLarge {
+            limit: self.max_event_size,
+        }));
+    }
+
+    /// Interprets one complete line (without its terminator).
+    fn process_line(&mut self, line: &[u8], emit: &mut impl FnMut(Result<Item, ParseError>)) {
+        if line.is_empty() {
+            self.dispatch(emit);
+            return;
+        }
+        let (name, value) = split_field(line);
+        match name {
+            b"" => {
+                let mut text = String::new();
+                push_lossy(&mut text, value);
+                emit(Ok(Item::Comment(text)));
+            }
+            b"data" => {
+                if self.has_data {
+                    self.data.push('\n');
+                }
+                self.has_data = true;
+                push_lossy(&mut self.data, value);
+            }
+            b"event" => {
+                self.event_type.clear();
+                push_lossy(&mut self.event_type, value);
+            }
+            b"id" if memchr(0, value).is_none() => {
+                self.id_buffer.clear();
+                push_lossy(&mut self.id_buffer, value);
+            }
+            b"retry" => {
+                if let Some(millis) = parse_retry(value) {
+                    emit(Ok(Item::Retry(millis)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The blank line: sets the last event ID and fires the event if it has data.
+    fn dispatch(&mut self, emit: &mut impl FnMut(Result<Item, ParseError>)) {
+        if self.last_event_id != self.id_buffer {
+            self.last_event_id.clone_from(&self.id_buffer);
+        }
+        if !self.has_data {
+            self.event_type.clear();
+            return;
+        }
+        self.has_data = false;
+        let event = Event {
+            event_type: core::mem::take(&mut self.event_type),
+            data: core::mem::take(&mut self.data),
+            id: self.last_event_id.clone(),
+        };
+        emit(Ok(Item::Event(event)));
+    }
+}
+
+/// Splits `name:value` at the first colon and drops one space after it. A line with
+/// no colon is a field name with an empty value; a comment has an empty name.
+fn split_field(line: &[u8]) -> (&[u8], &[u8]) {
+    let Some((name, colon_and_value)) = memchr(b':', line).and_then(|at| line.split_at_checked(at))
+    else {
+        return (line, &[]);
+    };
+    let value = colon_and_value.get(1..).unwrap_or_default();
+    (name, value.strip_prefix(b" ").unwrap_or(value))
+}
+
+/// A `retry` value counts only when it is non-empty and all ASCII digits.
+fn parse_retry(value: &[u8]) -> Option<u64> {
+    if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(value.iter().fold(0u64, |millis, digit| {
+        millis
+            .saturating_mul(10)
+            .saturating_add(u64::from(digit - b'0'))
+    }))
+}
+
+/// Appends `bytes` decoded as UTF-8, each invalid sequence becoming one U+FFFD, exactly
+/// as the WHATWG decoder does.
+pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        Err(_) => {
+            for chunk in bytes.utf8_chunks() {
+                out.push_str(chunk.valid());
+                if !chunk.invalid().is_empty() {
+                    out.push(char::REPLACEMENT_CHARACTER);
+                }
+            }
+        }
+    }
+}
