@@ -1,0 +1,183 @@
+//! Property tests: any chunking of a stream gives the events of the whole stream, and
+//! whatever the encoder writes, the parser reads back as the same events.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use common::{Output, feed_chunks};
+use proptest::prelude::*;
+use wasm_eventsource::encoder::Frame;
+use wasm_eventsource::parser::{Event, Item, Parser};
+
+/// Pieces that exercise every parser branch when glued together at random.
+fn piece() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        Just(b"data".to_vec()),
+        Just(b"data:".to_vec()),
+        Just(b"data: ".to_vec()),
+        Just(b"event: ".to_vec()),
+        Just(b"id: ".to_vec()),
+        Just(b"retry: ".to_vec()),
+        Just(b":".to_vec()),
+        Just(b" ".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n\n".to_vec()),
+        Just(b"\0".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        Just(b"\xEF\xBB".to_vec()),
+        Just(b"\xFF".to_vec()),
+        Just(b"\xE2\x82".to_vec()),
+        Just("é€😀".as_bytes().to_vec()),
+        "[0-9]{1,3}".prop_map(String::into_bytes),
+        "[a-z]{1,8}".prop_map(String::into_bytes),
+        prop::collection::vec(any::<u8>(), 1..8),
+    ]
+}
+
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(piece(), 0..60).prop_map(|pieces| pieces.concat())
+}
+
+/// Cuts `bytes` at the given fractions of its length.
+fn cut<'a>(bytes: &'a [u8], cuts: &[prop::sample::Index]) -> Vec<&'a [u8]> {
+    let mut points: Vec<usize> = cuts
+        .iter()
+        .map(|index| index.index(bytes.len() + 1))
+        .collect();
+    points.sort_unstable();
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for point in points {
+        chunks.push(&bytes[start..point]);
+        start = point;
+    }
+    chunks.push(&bytes[start..]);
+    chunks
+}
+
+fn parse_whole(make: &dyn Fn() -> Parser, bytes: &[u8]) -> Output {
+    feed_chunks(&mut make(), &[bytes])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn any_chunking_gives_the_same_items(bytes in stream(), cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12)) {
+        let whole = parse_whole(&Parser::new, &bytes);
+        prop_assert_eq!(feed_chunks(&mut Parser::new(), &cut(&bytes, &cuts)), whole);
+    }
+
+    #[test]
+    fn byte_by_byte_gives_the_same_items(bytes in stream()) {
+        let whole = parse_whole(&Parser::new, &bytes);
+        let singles: Vec<&[u8]> = bytes.chunks(1).collect();
+        prop_assert_eq!(feed_chunks(&mut Parser::new(), &singles), whole);
+    }
+
+    #[test]
+    fn any_chunking_gives_the_same_items_with_a_size_limit(
+        bytes in stream(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+        limit in 0usize..64,
+    ) {
+        let make = move || Parser::new().with_max_event_size(limit);
+        let whole = parse_whole(&make, &bytes);
+        prop_assert_eq!(feed_chunks(&mut make(), &cut(&bytes, &cuts)), whole);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic_and_data_is_valid_text(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        // Items hold Rust strings, so every byte sequence decoded to valid UTF-8.
+        let out = parse_whole(&Parser::new, &bytes);
+        prop_assert!(out.len() <= bytes.len());
+    }
+}
+
+/// The fields of a frame the encoder accepts: type, id, data, retry, comment.
+type FrameParts = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<u64>,
+    Option<String>,
+);
+
+fn frame_parts() -> impl Strategy<Value = FrameParts> {
+    (
+        prop::option::of("[^\r\n]{0,12}"),
+        prop::option::of("[^\r\n\0]{0,12}"),
+        prop::option::of(any::<String>()),
+        prop::option::of(any::<u64>()),
+        prop::option::of(any::<String>()),
+    )
+}
+
+fn to_frame((event_type, id, data, retry, comment): &FrameParts) -> Frame {
+    let mut frame = Frame::new();
+    if let Some(event_type) = event_type {
+        frame = frame.event_type(event_type.clone());
+    }
+    if let Some(id) = id {
+        frame = frame.id(id.clone());
+    }
+    if let Some(data) = data {
+        frame = frame.data(data.clone());
+    }
+    if let Some(retry) = retry {
+        frame = frame.retry(*retry);
+    }
+    if let Some(comment) = comment {
+        frame = frame.comment(comment.clone());
+    }
+    frame
+}
+
+/// The items a correct parser must produce for these frames, worked out from the
+/// spec's rules rather than from the parser.
+fn expected_items(frames: &[FrameParts]) -> Output {
+    let mut out = Vec::new();
+    let mut last_id = String::new();
+    for (event_type, id, data, retry, comment) in frames {
+        if let Some(comment) = comment {
+            for line in comment.split("\r\n").flat_map(|l| l.split(['\r', '\n'])) {
+                out.push(Ok(Item::Comment(line.to_string())));
+            }
+        }
+        if let Some(retry) = retry {
+            out.push(Ok(Item::Retry(*retry)));
+        }
+        if let Some(id) = id {
+            last_id.clone_from(id);
+        }
+        if let Some(data) = data {
+            let data = data.replace("\r\n", "\n").replace('\r', "\n");
+            let event_type = event_type.clone().unwrap_or_default();
+            out.push(Ok(Item::Event(Event::new(
+                event_type,
+                data,
+                last_id.clone(),
+            ))));
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn encode_then_parse_round_trips(
+        frames in prop::collection::vec(frame_parts(), 0..8),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..8),
+    ) {
+        let mut bytes = Vec::new();
+        for parts in &frames {
+            to_frame(parts).encode_into(&mut bytes).expect("the strategy only makes valid frames");
+        }
+        let parsed = feed_chunks(&mut Parser::new(), &cut(&bytes, &cuts));
+        prop_assert_eq!(parsed, expected_items(&frames));
+    }
+}
