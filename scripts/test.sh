@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every check CI runs: set-up, formatting, lints (native and wasm32), native tests,
+# the wasm build, the JavaScript tests and the browser tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CHROMEDRIVER="${CHROMEDRIVER:-/usr/bin/chromedriver}"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+step() {
+  printf '\n== %s\n' "$1"
+  shift
+  "$@" 2>&1 | tee -a "$log"
+}
+
+bash scripts/setup.sh
+step "format" cargo fmt --all -- --check
+step "clippy (native)" cargo clippy --all-targets --quiet -- -D warnings
+step "clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
+step "native tests" cargo test --quiet
+step "wasm build" bash scripts/build.sh
+step "JavaScript tests" node --test tests/js/
+step "browser tests (headless Chromium)" cargo test --target wasm32-unknown-unknown --test browser_core
+
+# One closing line for the whole run, summed over every runner above.
+passed=$(grep -hoE '(test result: ok\. |^# pass )[0-9]+' "$log" | awk '{ sum += $NF } END { print sum + 0 }')
+printf '\nall checks: %s passed, 0 failed\n' "$passed"
