@@ -1,19 +1,15 @@
-// The package entry. The wasm module starts loading on import; `ready` settles when it
-// can be used.
-import init, { SseParser } from '../pkg/wasm_eventsource.js';
+// The package entry for browsers, workers and bundlers. The WebAssembly module is fetched
+// beside this file when the first EventSource is constructed.
+import init from '../pkg/wasm_eventsource.js';
+import { setWasmLoader } from './event-source.js';
 
-const wasmUrl = new URL('../pkg/wasm_eventsource_bg.wasm', import.meta.url);
+setWasmLoader(() => init({ module_or_path: new URL('../pkg/wasm_eventsource_bg.wasm', import.meta.url) }));
 
-async function loadWasm() {
-  if (wasmUrl.protocol === 'file:') {
-    // Node: fetch() cannot read file: URLs, so hand the bytes over directly.
-    const { readFile } = await import('node:fs/promises');
-    return init({ module_or_path: await readFile(wasmUrl) });
-  }
-  return init({ module_or_path: wasmUrl });
-}
-
-/** Settles once the WebAssembly module is instantiated. */
-export const ready = loadWasm();
-
-export { SseParser };
+export {
+  EventSource,
+  EventSourceError,
+  EventSourceErrorEvent,
+  EventSourceOpenEvent,
+  ready,
+} from './event-source.js';
+export { SseParser } from '../pkg/wasm_eventsource.js';

@@ -4,7 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --lib --release --target wasm32-unknown-unknown --quiet
-wasm-bindgen --target web --out-dir pkg --out-name wasm_eventsource \
+wasm-bindgen --target web --remove-name-section --remove-producers-section \
+  --out-dir pkg --out-name wasm_eventsource \
   target/wasm32-unknown-unknown/release/wasm_eventsource.wasm
 
 wasm_bytes=$(wc -c < pkg/wasm_eventsource_bg.wasm)

@@ -1,9 +1,9 @@
 // The built package loads in Node and its wasm parser works through the JS boundary.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ready, SseParser } from '../../js/index.js';
+import { ready, SseParser } from '../../js/node.js';
 
-await ready;
+await ready();
 const encoder = new TextEncoder();
 
 test('parses an event through the wasm boundary', () => {

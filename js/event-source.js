@@ -1,0 +1,300 @@
+// The EventSource class: the native EventSource's surface over the Rust engine and
+// fetch transport, plus the options the native one lacks.
+import { Connection } from '../pkg/wasm_eventsource.js';
+import { normalizeInit, resolveUrl } from './options.js';
+
+const CONNECTING = 0;
+const OPEN = 1;
+const CLOSED = 2;
+
+let wasmLoader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
+let wasmReady = null;
+
+/** Called once by each entry point with the way that platform loads the wasm module. */
+export function setWasmLoader(loader) {
+  wasmLoader = loader;
+}
+
+function loadWasm() {
+  wasmReady ??= wasmLoader();
+  return wasmReady;
+}
+
+/** Resolves once the WebAssembly module is loaded (needed only before using SseParser). */
+export function ready() {
+  return loadWasm().then(() => undefined);
+}
+
+/** The `open` event: the response's status and headers. */
+export class EventSourceOpenEvent extends Event {
+  constructor(status, statusText, headers) {
+    super('open');
+    Object.defineProperties(this, {
+      status: { value: status, enumerable: true },
+      statusText: { value: statusText, enumerable: true },
+      headers: { value: headers, enumerable: true },
+    });
+  }
+}
+
+/** The `error` event, with what the native one hides. */
+export class EventSourceErrorEvent extends Event {
+  constructor(info = {}) {
+    super('error');
+    Object.defineProperties(this, {
+      reason: { value: info.reason, enumerable: true },
+      status: { value: info.status, enumerable: true },
+      statusText: { value: info.statusText, enumerable: true },
+      headers: { value: info.headers, enumerable: true },
+      body: { value: info.body, enumerable: true },
+      willRetry: { value: Boolean(info.willRetry), enumerable: true },
+      retryIn: { value: info.retryIn, enumerable: true },
+      retriesExhausted: { value: Boolean(info.retriesExhausted), enumerable: true },
+      limit: { value: info.limit, enumerable: true },
+      cause: { value: info.cause, enumerable: true },
+    });
+  }
+}
+
+/** What a `for await` loop throws when the source fails for good. */
+export class EventSourceError extends Error {
+  constructor(event) {
+    super(describe(event), { cause: event.cause });
+    this.name = 'EventSourceError';
+    this.event = event;
+    this.status = event.status;
+    this.reason = event.reason;
+  }
+}
+
+function describe(event) {
+  switch (event.reason) {
+    case 'status':
+      return `the server answered ${event.status}${event.statusText ? ` ${event.statusText}` : ''}`;
+    case 'content-type':
+      return 'the response is not text/event-stream';
+    case 'network':
+      return 'the connection failed';
+    case 'stalled':
+      return 'the stream stalled';
+    case 'ended':
+      return 'the server ended the stream';
+    case 'event-too-large':
+      return `an event exceeded maxEventSize (${event.limit} bytes)`;
+    default:
+      return 'the event source failed';
+  }
+}
+
+/** A drop-in `EventSource` over fetch(), with headers, any method and body, and more. */
+export class EventSource extends EventTarget {
+  static CONNECTING = CONNECTING;
+  static OPEN = OPEN;
+  static CLOSED = CLOSED;
+
+  #url;
+  #withCredentials;
+  #readyState = CONNECTING;
+  #connection = null;
+  #handlers = new Map();
+  #iterators = new Set();
+  #onComment;
+
+  constructor(url, init) {
+    super();
+    if (arguments.length === 0) {
+      throw new TypeError("Failed to construct 'EventSource': 1 argument required, but only 0 present.");
+    }
+    const options = normalizeInit(init);
+    this.#url = resolveUrl(url, options.params);
+    options.url = this.#url;
+    this.#withCredentials = options.withCredentials;
+    this.#onComment = options.onComment;
+    const { signal } = options;
+    if (signal) {
+      if (signal.aborted) {
+        this.#readyState = CLOSED;
+        return;
+      }
+      signal.addEventListener('abort', () => this.close(), { once: true });
+    }
+    loadWasm()
+      .then(() => this.#start(options))
+      .catch((cause) => this.#fail({ reason: 'network', cause }));
+  }
+
+  /** The resolved URL of the stream. */
+  get url() {
+    return this.#url;
+  }
+
+  /** Whether cross-origin requests carry credentials. */
+  get withCredentials() {
+    return this.#withCredentials;
+  }
+
+  /** 0 CONNECTING, 1 OPEN or 2 CLOSED. */
+  get readyState() {
+    return this.#readyState;
+  }
+
+  /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
+  close() {
+    if (this.#readyState === CLOSED && !this.#connection) {
+      this.#finishIterators(null);
+      return;
+    }
+    this.#readyState = CLOSED;
+    this.#connection?.close();
+    this.#connection = null;
+    this.#finishIterators(null);
+  }
+
+  /** Iterates the message events (of every type) until the source closes or fails. */
+  [Symbol.asyncIterator]() {
+    const queue = [];
+    let pending = null;
+    let outcome = this.#readyState === CLOSED ? { done: true } : null;
+    const sink = {
+      push: (event) => {
+        if (pending) {
+          pending.resolve({ value: event, done: false });
+          pending = null;
+        } else {
+          queue.push(event);
+        }
+      },
+      finish: (error) => {
+        outcome ??= error ? { error } : { done: true };
+        if (pending) {
+          settle(pending);
+          pending = null;
+        }
+      },
+    };
+    const settle = (waiter) => {
+      if (outcome.error) {
+        const { error } = outcome;
+        outcome = { done: true };
+        waiter.reject(error);
+      } else {
+        waiter.resolve({ value: undefined, done: true });
+      }
+    };
+    if (!outcome) {
+      this.#iterators.add(sink);
+    }
+    const source = this;
+    return {
+      next() {
+        if (queue.length > 0) {
+          return Promise.resolve({ value: queue.shift(), done: false });
+        }
+        return new Promise((resolve, reject) => {
+          if (outcome) {
+            settle({ resolve, reject });
+          } else {
+            pending = { resolve, reject };
+          }
+        });
+      },
+      return() {
+        source.#iterators.delete(sink);
+        queue.length = 0;
+        outcome = { done: true };
+        source.close();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  #start(options) {
+    if (this.#readyState === CLOSED) {
+      return;
+    }
+    this.#connection = new Connection(options, {
+      open: (status, statusText, headers) => {
+        if (this.#readyState === CLOSED) return;
+        this.#readyState = OPEN;
+        this.dispatchEvent(new EventSourceOpenEvent(status, statusText, headers));
+      },
+      messages: (flat, origin) => {
+        for (let i = 0; i < flat.length; i += 3) {
+          if (this.#readyState === CLOSED) return;
+          const event = new MessageEvent(flat[i], { data: flat[i + 1], lastEventId: flat[i + 2], origin });
+          this.dispatchEvent(event);
+          for (const iterator of this.#iterators) iterator.push(event);
+        }
+      },
+      comment: (text) => {
+        if (this.#readyState === CLOSED) return;
+        this.#onComment?.(text);
+        this.dispatchEvent(new MessageEvent('comment', { data: text }));
+      },
+      error: (info) => {
+        if (this.#readyState === CLOSED) return;
+        if (info.reason === 'event-too-large') {
+          this.dispatchEvent(new EventSourceErrorEvent(info));
+        } else if (info.willRetry) {
+          this.#readyState = CONNECTING;
+          this.dispatchEvent(new EventSourceErrorEvent(info));
+        } else {
+          this.#fail(info);
+        }
+      },
+    });
+  }
+
+  #fail(info) {
+    if (this.#readyState === CLOSED) return;
+    this.#readyState = CLOSED;
+    this.#connection?.close();
+    this.#connection = null;
+    const event = new EventSourceErrorEvent(info);
+    this.dispatchEvent(event);
+    this.#finishIterators(new EventSourceError(event));
+  }
+
+  #finishIterators(error) {
+    for (const iterator of this.#iterators) iterator.finish(error);
+    this.#iterators.clear();
+  }
+
+  static {
+    const constants = { value: undefined, enumerable: true };
+    Object.defineProperties(this.prototype, {
+      CONNECTING: { ...constants, value: CONNECTING },
+      OPEN: { ...constants, value: OPEN },
+      CLOSED: { ...constants, value: CLOSED },
+      [Symbol.toStringTag]: { value: 'EventSource' },
+    });
+    // onopen / onmessage / onerror behave like event handler attributes: one listener,
+    // registered when first set, whose function can be swapped or cleared.
+    for (const type of ['open', 'message', 'error']) {
+      Object.defineProperty(this.prototype, `on${type}`, {
+        enumerable: true,
+        configurable: true,
+        get() {
+          return this.#handlers.get(type)?.handler ?? null;
+        },
+        set(value) {
+          const handler = typeof value === 'function' ? value : null;
+          const entry = this.#handlers.get(type);
+          if (handler && entry) {
+            entry.handler = handler;
+          } else if (handler) {
+            const fresh = { handler, listener: (event) => fresh.handler.call(this, event) };
+            this.#handlers.set(type, fresh);
+            this.addEventListener(type, fresh.listener);
+          } else if (entry) {
+            this.removeEventListener(type, entry.listener);
+            this.#handlers.delete(type);
+          }
+        },
+      });
+    }
+  }
+}

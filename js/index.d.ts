@@ -1,0 +1,186 @@
+// Types for wasm-eventsource: a drop-in EventSource over fetch().
+
+/** How reconnects are paced. Delays are in milliseconds. */
+export interface RetryOptions {
+  /** The reconnection time until the server sends `retry:` (default 3000). */
+  initialDelay?: number;
+  /** The most the backoff grows to (default 60000). */
+  maxDelay?: number;
+  /** Growth per consecutive failed attempt, >= 1 (default 2). */
+  factor?: number;
+  /** Largest share of a delay randomness may remove, 0..1 (default 0.5; 1 is full jitter). */
+  jitter?: number;
+  /** Failed reconnects in a row before giving up (default Infinity, like the native one). */
+  maxRetries?: number;
+  /** Statuses that reconnect (honouring Retry-After) instead of failing, e.g. [502, 503]. */
+  retryOnStatus?: readonly number[];
+}
+
+/** Request headers: fixed, or computed before every (re)connect (e.g. a fresh token). */
+export type HeadersSource = HeadersInit | (() => HeadersInit | undefined | Promise<HeadersInit | undefined>);
+
+/** Bodies that can be sent again on every reconnect. */
+export type ResendableBody = string | Blob | ArrayBuffer | ArrayBufferView | URLSearchParams | FormData;
+
+/** A request body, or a function returning one before every (re)connect. */
+export type BodySource =
+  | ResendableBody
+  | (() => ResendableBody | ReadableStream<Uint8Array> | undefined | Promise<ResendableBody | undefined>);
+
+export interface EventSourceInit {
+  /** Send cookies and credentials cross-origin (native option). */
+  withCredentials?: boolean;
+  /** Extra request headers. `Accept` defaults to text/event-stream; `Last-Event-ID` is set on reconnect. */
+  headers?: HeadersSource;
+  /** The HTTP method; `POST` when a body is given, else `GET`. */
+  method?: string;
+  /** The request body, sent on every (re)connect. */
+  body?: BodySource;
+  /** Query parameters merged into the URL (replacing ones of the same name). */
+  params?: Record<string, string> | URLSearchParams | ReadonlyArray<readonly [string, string]>;
+  /** Reconnect pacing. */
+  retry?: RetryOptions;
+  /** Reconnect when no byte arrived for this many milliseconds (off by default). */
+  stallTimeout?: number;
+  /** Largest event, in bytes; a larger one fires `error` (reason `event-too-large`) and is skipped. */
+  maxEventSize?: number;
+  /** How much of a failed response's body the error event carries (default 65536 bytes). */
+  maxErrorBodySize?: number;
+  /** The last event ID to resume from on the first request. */
+  lastEventId?: string;
+  /** Aborting it closes the source. */
+  signal?: AbortSignal;
+  /** A replacement for the global fetch (for instrumentation or tests). */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** Called with each comment line (heartbeats); a `comment` event fires too. */
+  onComment?: (text: string) => void;
+}
+
+/** Why an error event fired. */
+export type ErrorReason = 'status' | 'content-type' | 'network' | 'stalled' | 'ended' | 'event-too-large';
+
+/** The `open` event: the response's status and headers. */
+export declare class EventSourceOpenEvent extends Event {
+  readonly type: 'open';
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+}
+
+/** The `error` event, with what the native one hides. */
+export declare class EventSourceErrorEvent extends Event {
+  readonly type: 'error';
+  readonly reason: ErrorReason | undefined;
+  /** The failed response's status, when a response arrived. */
+  readonly status: number | undefined;
+  readonly statusText: string | undefined;
+  readonly headers: Headers | undefined;
+  /** The start of the failed response's body, as text. */
+  readonly body: string | undefined;
+  /** Whether a reconnect is scheduled. */
+  readonly willRetry: boolean;
+  /** Milliseconds until that reconnect. */
+  readonly retryIn: number | undefined;
+  /** The source gave up because `retry.maxRetries` ran out. */
+  readonly retriesExhausted: boolean;
+  /** For `event-too-large`: the configured maxEventSize. */
+  readonly limit: number | undefined;
+  /** The underlying error (e.g. fetch's TypeError), if any. */
+  readonly cause: unknown;
+}
+
+/** Thrown by a `for await` loop when the source fails for good. */
+export declare class EventSourceError extends Error {
+  readonly name: 'EventSourceError';
+  readonly event: EventSourceErrorEvent;
+  readonly status: number | undefined;
+  readonly reason: ErrorReason | undefined;
+}
+
+/** The events of an EventSource; `Named` lists the custom event types you listen for. */
+export type EventSourceEventMap<Named extends string = never> = {
+  open: EventSourceOpenEvent;
+  message: MessageEvent<string>;
+  error: EventSourceErrorEvent;
+  comment: MessageEvent<string>;
+} & { [K in Named]: MessageEvent<string> };
+
+/**
+ * A drop-in replacement for the browser's EventSource, over fetch().
+ * `Named` optionally lists custom event types so their listeners are typed.
+ */
+export declare class EventSource<Named extends string = never> extends EventTarget {
+  constructor(url: string | URL, init?: EventSourceInit);
+
+  static readonly CONNECTING: 0;
+  static readonly OPEN: 1;
+  static readonly CLOSED: 2;
+  readonly CONNECTING: 0;
+  readonly OPEN: 1;
+  readonly CLOSED: 2;
+
+  /** The resolved URL. */
+  readonly url: string;
+  readonly withCredentials: boolean;
+  /** 0 CONNECTING, 1 OPEN, 2 CLOSED. */
+  readonly readyState: 0 | 1 | 2;
+
+  onopen: ((this: EventSource<Named>, event: EventSourceOpenEvent) => unknown) | null;
+  onmessage: ((this: EventSource<Named>, event: MessageEvent<string>) => unknown) | null;
+  onerror: ((this: EventSource<Named>, event: EventSourceErrorEvent) => unknown) | null;
+
+  /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
+  close(): void;
+
+  addEventListener<K extends keyof EventSourceEventMap<Named>>(
+    type: K,
+    listener: (this: EventSource<Named>, event: EventSourceEventMap<Named>[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: (this: EventSource<Named>, event: MessageEvent<string>) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  removeEventListener<K extends keyof EventSourceEventMap<Named>>(
+    type: K,
+    listener: (this: EventSource<Named>, event: EventSourceEventMap<Named>[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+
+  /**
+   * Iterates the message events of every type, in order. Ends when the source closes;
+   * throws an EventSourceError when it fails for good. Leaving the loop early closes it.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<MessageEvent<string>, undefined>;
+}
+
+/** Resolves once the WebAssembly module is loaded; needed only before using SseParser. */
+export declare function ready(): Promise<void>;
+
+/** The bare text/event-stream parser, for custom transports. Call `await ready()` first. */
+export declare class SseParser {
+  /** `maxEventSize` bounds one event, in bytes. */
+  constructor(maxEventSize?: number | null);
+  /** Parses a chunk; returns its events flattened as [type, data, lastEventId, ...]. */
+  feed(chunk: Uint8Array): string[];
+  /** The body ended: an unterminated event is dropped. */
+  endStream(): void;
+  readonly lastEventId: string;
+  /** The last `retry:` value, in milliseconds. */
+  readonly retry: number | undefined;
+  /** Events skipped for exceeding maxEventSize. */
+  readonly skippedEvents: number;
+  free(): void;
+  [Symbol.dispose](): void;
+}

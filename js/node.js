@@ -1,0 +1,18 @@
+// The package entry for Node.js (>= 20, which has fetch): the WebAssembly module is read
+// from disk when the first EventSource is constructed.
+import { readFile } from 'node:fs/promises';
+import init from '../pkg/wasm_eventsource.js';
+import { setWasmLoader } from './event-source.js';
+
+setWasmLoader(async () =>
+  init({ module_or_path: await readFile(new URL('../pkg/wasm_eventsource_bg.wasm', import.meta.url)) }),
+);
+
+export {
+  EventSource,
+  EventSourceError,
+  EventSourceErrorEvent,
+  EventSourceOpenEvent,
+  ready,
+} from './event-source.js';
+export { SseParser } from '../pkg/wasm_eventsource.js';

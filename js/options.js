@@ -1,0 +1,117 @@
+// Checks and normalises the EventSource init options, so that mistakes fail at once
+// with a clear TypeError or RangeError instead of misbehaving later.
+
+const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
+
+function fail(message, Kind = TypeError) {
+  throw new Kind(`wasm-eventsource: ${message}`);
+}
+
+/** The base URL relative URLs resolve against: the document's, the worker's, or none. */
+function baseUrl() {
+  return globalThis.document?.baseURI ?? globalThis.location?.href;
+}
+
+/** Resolves `url` like the native constructor (SyntaxError when invalid) and merges `params`. */
+export function resolveUrl(url, params) {
+  let parsed;
+  try {
+    parsed = new URL(String(url), baseUrl());
+  } catch {
+    throw new DOMException(`Failed to construct 'EventSource': The URL '${url}' is invalid.`, 'SyntaxError');
+  }
+  if (params !== undefined) {
+    const extra = new URLSearchParams(params);
+    for (const key of new Set(extra.keys())) parsed.searchParams.delete(key);
+    for (const [key, value] of extra) parsed.searchParams.append(key, value);
+  }
+  return parsed.href;
+}
+
+function optionalNumber(value, name, { min = 0, integer = false, allowInfinity = false } = {}) {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || Number.isNaN(value)) fail(`${name} must be a number`);
+  if (value === Infinity && allowInfinity) return undefined;
+  if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
+    fail(`${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}`, RangeError);
+  }
+  return value;
+}
+
+function checkRetry(retry) {
+  if (retry === undefined) return {};
+  if (retry === null || typeof retry !== 'object') fail('retry must be an object');
+  const out = {
+    initialDelay: optionalNumber(retry.initialDelay, 'retry.initialDelay'),
+    maxDelay: optionalNumber(retry.maxDelay, 'retry.maxDelay'),
+    factor: optionalNumber(retry.factor, 'retry.factor', { min: 1 }),
+    jitter: optionalNumber(retry.jitter, 'retry.jitter'),
+    maxRetries: optionalNumber(retry.maxRetries, 'retry.maxRetries', { integer: true, allowInfinity: true }),
+    retryOnStatus: [],
+  };
+  if (out.jitter !== undefined && out.jitter > 1) fail('retry.jitter must be between 0 and 1', RangeError);
+  if (out.initialDelay !== undefined && out.maxDelay !== undefined && out.maxDelay < out.initialDelay) {
+    fail('retry.maxDelay must be >= retry.initialDelay', RangeError);
+  }
+  if (retry.retryOnStatus !== undefined) {
+    if (!Array.isArray(retry.retryOnStatus)) fail('retry.retryOnStatus must be an array of status codes');
+    for (const status of retry.retryOnStatus) {
+      if (!Number.isInteger(status) || status < 100 || status > 599) {
+        fail(`retry.retryOnStatus has ${status}, not an HTTP status`, RangeError);
+      }
+      out.retryOnStatus.push(status);
+    }
+  }
+  return out;
+}
+
+function checkHeaders(headers) {
+  if (headers === undefined || typeof headers === 'function') return headers;
+  if (headers === null || typeof headers !== 'object') fail('headers must be an object, a Headers, or a function');
+  // Fail now on invalid names or values rather than on every connect.
+  new Headers(headers);
+  return headers;
+}
+
+function checkBody(body) {
+  if (body === undefined || body === null) return undefined;
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+    fail('body cannot be a ReadableStream: it is sent again on every reconnect; pass a function that returns one');
+  }
+  return body;
+}
+
+/** Validates `init` and returns the options the Rust side reads. */
+export function normalizeInit(init) {
+  if (init === undefined || init === null) init = {};
+  if (typeof init !== 'object') fail('the second argument must be an options object');
+  const body = checkBody(init.body);
+  const method = init.method === undefined ? (body === undefined ? 'GET' : 'POST') : String(init.method);
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) fail(`"${method}" is not a valid HTTP method`);
+  if (body !== undefined && typeof body !== 'function' && NO_BODY_METHODS.has(method.toUpperCase())) {
+    fail(`a ${method.toUpperCase()} request cannot have a body; set method to 'POST'`);
+  }
+  if (init.fetch !== undefined && typeof init.fetch !== 'function') fail('fetch must be a function');
+  if (init.onComment !== undefined && typeof init.onComment !== 'function') fail('onComment must be a function');
+  const signal = init.signal ?? undefined;
+  if (signal !== undefined && (typeof signal.addEventListener !== 'function' || !('aborted' in signal))) {
+    fail('signal must be an AbortSignal');
+  }
+  const lastEventId = init.lastEventId === undefined ? undefined : String(init.lastEventId);
+  if (lastEventId !== undefined && /[\r\n\0]/.test(lastEventId)) fail('lastEventId cannot contain CR, LF or NUL');
+  return {
+    withCredentials: Boolean(init.withCredentials),
+    headers: checkHeaders(init.headers),
+    method,
+    body,
+    params: init.params,
+    fetch: init.fetch,
+    signal,
+    onComment: init.onComment,
+    lastEventId,
+    stallTimeout: optionalNumber(init.stallTimeout, 'stallTimeout'),
+    maxEventSize: optionalNumber(init.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
+    maxErrorBodySize: optionalNumber(init.maxErrorBodySize, 'maxErrorBodySize', { integer: true }),
+    ...checkRetry(init.retry),
+  };
+}

@@ -1,0 +1,517 @@
+//! The browser transport: runs an [`Engine`] over `fetch()` and a `ReadableStream` reader.
+//!
+//! This is the only code that knows about the browser. It issues each request the engine
+//! asks for, feeds the body's chunks to the engine, and carries out the engine's actions:
+//! it reports to a [`Listener`], arms the reconnect and stall timers, and aborts requests.
+//! Every request has a generation number; whatever a superseded request's promises still
+//! deliver is ignored, so an aborted fetch can never feed the engine.
+
+use crate::engine::{Action, Engine, ReadyState, Reason, is_event_stream, retry_after_ms};
+use crate::parser::{Event, ParseError};
+use gloo_timers::callback::Timeout;
+use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
+use std::cell::RefCell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::{
+    AbortController, Headers, ReadableStreamDefaultReader, RequestCache, RequestCredentials,
+    RequestInit, RequestMode, RequestRedirect, Response,
+};
+
+/// What each request looks like. Values that may be functions are called before every
+/// (re)connect, so a fresh token or body is used each time.
+pub(crate) struct RequestConfig {
+    /// The absolute URL.
+    pub url: String,
+    /// The HTTP method (`GET` unless the caller chose another).
+    pub method: String,
+    /// Send cookies cross-origin (`credentials: "include"`).
+    pub with_credentials: bool,
+    /// A `HeadersInit`, or a function returning one (or a promise of one).
+    pub headers: JsValue,
+    /// A request body, or a function returning one (or a promise of one).
+    pub body: JsValue,
+    /// A replacement for the global `fetch`, or `undefined`.
+    pub fetch: JsValue,
+    /// Reconnect when no byte arrived for this long (milliseconds).
+    pub stall_timeout_ms: Option<u32>,
+    /// How much of a failed response's body to keep for the error report.
+    pub max_error_body_bytes: usize,
+}
+
+/// Why an error is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Trouble {
+    /// The connection was lost or refused.
+    Connection(Reason),
+    /// An event was too large and was skipped; the stream goes on.
+    EventTooLarge(ParseError),
+}
+
+/// Everything known about an error, for the error event.
+pub(crate) struct ErrorReport {
+    pub trouble: Trouble,
+    /// Whether a reconnect is scheduled.
+    pub will_retry: bool,
+    /// The reconnect delay, when one is scheduled.
+    pub retry_in_ms: Option<u64>,
+    /// The connection failed because `max_retries` ran out.
+    pub retries_exhausted: bool,
+    /// The response that failed, if one arrived.
+    pub response: Option<Response>,
+    /// The start of that response's body, as text.
+    pub body: Option<String>,
+    /// The underlying JS error (a fetch `TypeError`, a throwing header function), if any.
+    pub cause: JsValue,
+}
+
+/// Receives what happens on a connection. Calls happen outside any internal borrow, so a
+/// listener may call [`Connection::close`] from inside.
+pub(crate) trait Listener {
+    /// The stream opened.
+    fn open(&self, response: &Response);
+    /// Events arrived, in order (all the events of one chunk at once).
+    fn messages(&self, events: Vec<Event>, origin: &str);
+    /// A comment line arrived.
+    fn comment(&self, text: String);
+    /// Something went wrong; see the report for whether it is final.
+    fn error(&self, report: ErrorReport);
+}
+
+struct State {
+    engine: Engine,
+    config: RequestConfig,
+    /// Bumped whenever a request starts or is abandoned; stale promises compare it.
+    generation: u32,
+    controller: Option<AbortController>,
+    retry_timer: Option<Timeout>,
+    stall_timer: Option<Timeout>,
+    last_activity_ms: f64,
+    /// The open response, for the `open` event.
+    response: Option<Response>,
+    origin: String,
+    /// What the next error report carries about the failed request.
+    failure: Option<(Option<Response>, Option<String>, JsValue)>,
+    /// Reused buffer for body chunks copied out of JS.
+    chunk: Vec<u8>,
+}
+
+struct Shared {
+    state: RefCell<State>,
+    listener: Box<dyn Listener>,
+}
+
+/// A running connection; [`Connection::close`] ends it for good.
+pub(crate) struct Connection(Rc<Shared>);
+
+impl Connection {
+    /// Starts connecting at once.
+    pub fn start(engine: Engine, config: RequestConfig, listener: Box<dyn Listener>) -> Connection {
+        let shared = Rc::new(Shared {
+            state: RefCell::new(State {
+                engine,
+                config,
+                generation: 0,
+                controller: None,
+                retry_timer: None,
+                stall_timer: None,
+                last_activity_ms: 0.0,
+                response: None,
+                origin: String::new(),
+                failure: None,
+                chunk: Vec::new(),
+            }),
+            listener,
+        });
+        shared.state.borrow_mut().engine.connect();
+        run_actions(&shared);
+        Connection(shared)
+    }
+
+    /// Closes: aborts the request, cancels timers; nothing is reported afterwards.
+    pub fn close(&self) {
+        let mut state = self.0.state.borrow_mut();
+        state.engine.close();
+        state.abandon_request();
+        state.retry_timer = None;
+    }
+}
+
+impl State {
+    /// Aborts the running request (if any) and makes its promises stale.
+    fn abandon_request(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        self.stall_timer = None;
+        self.response = None;
+        if let Some(controller) = self.controller.take() {
+            controller.abort();
+        }
+    }
+
+    fn is_current(&self, generation: u32) -> bool {
+        self.generation == generation && self.engine.ready_state() != ReadyState::Closed
+    }
+}
+
+/// Carries out the engine's actions until there are none left.
+fn run_actions(shared: &Rc<Shared>) {
+    loop {
+        let mut state = shared.state.borrow_mut();
+        let Some(action) = state.engine.poll_action() else {
+            return;
+        };
+        match action {
+            Action::Connect { last_event_id } => {
+                state.abandon_request();
+                state.failure = None;
+                let generation = state.generation;
+                drop(state);
+                spawn_local(request(shared.clone(), generation, last_event_id));
+            }
+            Action::Open => {
+                let response = state.response.clone();
+                drop(state);
+                if let Some(response) = response {
+                    shared.listener.open(&response);
+                }
+            }
+            Action::Message(first) => {
+                let mut events = vec![first];
+                while let Some(Action::Message(_)) = state.engine.peek_action() {
+                    if let Some(Action::Message(event)) = state.engine.poll_action() {
+                        events.push(event);
+                    }
+                }
+                let origin = state.origin.clone();
+                drop(state);
+                shared.listener.messages(events, &origin);
+            }
+            Action::Comment(text) => {
+                drop(state);
+                shared.listener.comment(text);
+            }
+            Action::Reconnecting { delay_ms, reason } => {
+                state.abandon_request();
+                let timer_owner = shared.clone();
+                // Delays are clamped to MAX_TIMER_MS by the engine, so they fit in u32.
+                let delay = u32::try_from(delay_ms).unwrap_or(u32::MAX);
+                state.retry_timer = Some(Timeout::new(delay, move || {
+                    timer_owner.state.borrow_mut().engine.on_retry_timer();
+                    run_actions(&timer_owner);
+                }));
+                let report = state.report(Trouble::Connection(reason), Some(delay_ms), false);
+                drop(state);
+                shared.listener.error(report);
+            }
+            Action::Failed {
+                reason,
+                retries_exhausted,
+            } => {
+                state.abandon_request();
+                state.retry_timer = None;
+                let report = state.report(Trouble::Connection(reason), None, retries_exhausted);
+                drop(state);
+                shared.listener.error(report);
+            }
+            Action::Skipped(error) => {
+                let report = ErrorReport {
+                    trouble: Trouble::EventTooLarge(error),
+                    will_retry: false,
+                    retry_in_ms: None,
+                    retries_exhausted: false,
+                    response: None,
+                    body: None,
+                    cause: JsValue::UNDEFINED,
+                };
+                drop(state);
+                shared.listener.error(report);
+            }
+        }
+    }
+}
+
+impl State {
+    fn report(
+        &mut self,
+        trouble: Trouble,
+        retry_in_ms: Option<u64>,
+        retries_exhausted: bool,
+    ) -> ErrorReport {
+        let (response, body, cause) =
+            self.failure
+                .take()
+                .unwrap_or((None, None, JsValue::UNDEFINED));
+        ErrorReport {
+            trouble,
+            will_retry: retry_in_ms.is_some(),
+            retry_in_ms,
+            retries_exhausted,
+            response,
+            body,
+            cause,
+        }
+    }
+}
+
+/// One request, from building it to the end of its body.
+async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
+    let current = |shared: &Shared| shared.state.borrow().is_current(generation);
+    let prepared = prepare_request(&shared, &last_event_id).await;
+    if !current(&shared) {
+        return;
+    }
+    let (promise, controller) = match prepared {
+        Ok(started) => started,
+        Err(cause) => return network_error(&shared, cause),
+    };
+    {
+        let mut state = shared.state.borrow_mut();
+        state.controller = Some(controller);
+        state.last_activity_ms = Date::now();
+    }
+    arm_stall_timer(&shared, generation);
+    let response = JsFuture::from(promise).await;
+    if !current(&shared) {
+        return;
+    }
+    let response: Response = match response.and_then(|value| value.dyn_into::<Response>()) {
+        Ok(response) => response,
+        Err(cause) => return network_error(&shared, cause),
+    };
+    let status = response.status();
+    let headers = response.headers();
+    let content_type = headers.get("content-type").ok().flatten();
+    let opens = status == 200 && content_type.as_deref().is_some_and(is_event_stream);
+    if !opens {
+        let limit = shared.state.borrow().config.max_error_body_bytes;
+        let body = read_text(&response, limit).await;
+        if !current(&shared) {
+            return;
+        }
+        let retry_after = headers
+            .get("retry-after")
+            .ok()
+            .flatten()
+            .and_then(|value| retry_after_ms(&value, Date::now() as u64));
+        {
+            let mut state = shared.state.borrow_mut();
+            state.failure = Some((Some(response), body, JsValue::UNDEFINED));
+            state
+                .engine
+                .on_response(status, content_type.as_deref(), retry_after);
+        }
+        return run_actions(&shared);
+    }
+    {
+        let mut state = shared.state.borrow_mut();
+        let final_url = response.url();
+        state.origin = origin_of(if final_url.is_empty() {
+            &state.config.url
+        } else {
+            &final_url
+        });
+        state.response = Some(Clone::clone(&response));
+        state
+            .engine
+            .on_response(status, content_type.as_deref(), None);
+    }
+    run_actions(&shared);
+    if !current(&shared) {
+        return;
+    }
+    let Some(reader) = response.body().map(|body| {
+        body.get_reader()
+            .unchecked_into::<ReadableStreamDefaultReader>()
+    }) else {
+        shared.state.borrow_mut().engine.on_end();
+        return run_actions(&shared);
+    };
+    loop {
+        let result = JsFuture::from(reader.read()).await;
+        if !current(&shared) {
+            return;
+        }
+        let result = match result {
+            Ok(result) => result,
+            Err(cause) => return network_error(&shared, cause),
+        };
+        let done =
+            Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy());
+        if done {
+            shared.state.borrow_mut().engine.on_end();
+            return run_actions(&shared);
+        }
+        let value =
+            Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
+            let mut guard = shared.state.borrow_mut();
+            let state = &mut *guard;
+            state.last_activity_ms = Date::now();
+            state.chunk.resize(bytes.length() as usize, 0);
+            bytes.copy_to(&mut state.chunk);
+            state.engine.on_chunk(&state.chunk);
+        }
+        run_actions(&shared);
+    }
+}
+
+/// Reports a failed request or read to the engine, keeping the JS error as the cause.
+fn network_error(shared: &Rc<Shared>, cause: JsValue) {
+    {
+        let mut state = shared.state.borrow_mut();
+        state.failure = Some((None, None, cause));
+        state.engine.on_network_error();
+    }
+    run_actions(shared);
+}
+
+/// Builds the request (calling the header and body functions) and starts the fetch.
+async fn prepare_request(
+    shared: &Rc<Shared>,
+    last_event_id: &str,
+) -> Result<(Promise, AbortController), JsValue> {
+    let (headers_source, body_source, fetch, url, method, with_credentials) = {
+        let state = shared.state.borrow();
+        let config = &state.config;
+        (
+            config.headers.clone(),
+            config.body.clone(),
+            config.fetch.clone(),
+            config.url.clone(),
+            config.method.clone(),
+            config.with_credentials,
+        )
+    };
+    let user_headers = resolve(&headers_source).await?;
+    let body = resolve(&body_source).await?;
+    let headers = if user_headers.is_undefined() || user_headers.is_null() {
+        Headers::new()?
+    } else {
+        Headers::new_with_str_sequence_sequence(&user_headers)?
+    };
+    if !headers.has("accept")? {
+        headers.set("accept", "text/event-stream")?;
+    }
+    if !last_event_id.is_empty() {
+        // Header values are byte strings: send the id's UTF-8 bytes, one char per byte.
+        let bytes: String = last_event_id.bytes().map(char::from).collect();
+        headers.set("last-event-id", &bytes)?;
+    }
+    let controller = AbortController::new()?;
+    let init = RequestInit::new();
+    init.set_method(&method);
+    init.set_headers(&headers);
+    if !body.is_undefined() && !body.is_null() {
+        init.set_body(&body);
+    }
+    init.set_mode(RequestMode::Cors);
+    init.set_cache(RequestCache::NoStore);
+    init.set_redirect(RequestRedirect::Follow);
+    init.set_credentials(if with_credentials {
+        RequestCredentials::Include
+    } else {
+        RequestCredentials::SameOrigin
+    });
+    init.set_signal(Some(&controller.signal()));
+    let returned = match fetch.dyn_ref::<Function>() {
+        Some(custom) => custom.call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)?,
+        None => {
+            let global = js_sys::global();
+            let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
+            fetch.call2(&global, &JsValue::from_str(&url), &init)?
+        }
+    };
+    Ok((Promise::resolve(&returned), controller))
+}
+
+/// Calls `value` if it is a function and awaits the result if it is a promise.
+async fn resolve(value: &JsValue) -> Result<JsValue, JsValue> {
+    let value = match value.dyn_ref::<Function>() {
+        Some(function) => function.call0(&JsValue::UNDEFINED)?,
+        None => value.clone(),
+    };
+    if value.has_type::<Promise>()
+        || Reflect::get(&value, &JsValue::from_str("then")).is_ok_and(|t| t.is_function())
+    {
+        JsFuture::from(Promise::resolve(&value)).await
+    } else {
+        Ok(value)
+    }
+}
+
+/// Reads up to `limit` bytes of a response body as text (lossy UTF-8).
+async fn read_text(response: &Response, limit: usize) -> Option<String> {
+    let reader = response
+        .body()?
+        .get_reader()
+        .unchecked_into::<ReadableStreamDefaultReader>();
+    let mut bytes = Vec::new();
+    while bytes.len() < limit {
+        let result = JsFuture::from(reader.read()).await.ok()?;
+        if Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy()) {
+            break;
+        }
+        if let Ok(chunk) = Reflect::get(&result, &JsValue::from_str("value"))
+            .ok()?
+            .dyn_into::<Uint8Array>()
+        {
+            let take = (chunk.length() as usize).min(limit - bytes.len());
+            let start = bytes.len();
+            bytes.resize(start + take, 0);
+            if let Some(window) = bytes.get_mut(start..) {
+                chunk.subarray(0, take as u32).copy_to(window);
+            }
+        }
+    }
+    let _ = reader.cancel();
+    let mut text = String::new();
+    crate::parser::push_lossy(&mut text, &bytes);
+    Some(text)
+}
+
+/// Arms (or re-arms) the stall timer of request `generation`.
+fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
+    let mut state = shared.state.borrow_mut();
+    let Some(stall_ms) = state.config.stall_timeout_ms else {
+        return;
+    };
+    let idle = Date::now() - state.last_activity_ms;
+    let wait = (f64::from(stall_ms) - idle).max(0.0) as u32;
+    let owner = shared.clone();
+    state.stall_timer = Some(Timeout::new(wait, move || {
+        let stalled = {
+            let state = owner.state.borrow();
+            if !state.is_current(generation) {
+                return;
+            }
+            Date::now() - state.last_activity_ms >= f64::from(stall_ms)
+        };
+        if stalled {
+            owner.state.borrow_mut().engine.on_stall();
+            run_actions(&owner);
+        } else {
+            arm_stall_timer(&owner, generation);
+        }
+    }));
+}
+
+/// The origin of an absolute URL as a browser serialises it (`scheme://host[:port]`), or
+/// `"null"` for schemes without a tuple origin.
+pub(crate) fn origin_of(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return "null".into();
+    };
+    if !matches!(scheme, "http" | "https" | "ws" | "wss" | "ftp") {
+        return "null".into();
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
+    origin.push_str(scheme);
+    origin.push_str("://");
+    origin.push_str(host);
+    origin
+}

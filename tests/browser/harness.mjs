@@ -1,0 +1,81 @@
+// Starts the test SSE server and headless Chromium for the browser tests.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Chromium flags that work on machines without a GPU or outside network. */
+export const CHROMIUM_ARGS = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/** Starts the test server (built by the test command) on two random loopback ports. */
+export async function startServer() {
+  const child = spawn(`${root}target/debug/sse-test-server`, [root], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout });
+  const [line] = await once(lines, 'line');
+  const [, primaryPort, secondaryPort] = line.split(' ');
+  const primary = `http://127.0.0.1:${primaryPort}`;
+  return {
+    primary,
+    secondary: `http://127.0.0.1:${secondaryPort}`,
+    /** The requests the server saw for `key`. */
+    async requests(key) {
+      const response = await fetch(`${primary}/log?key=${encodeURIComponent(key)}`);
+      return response.json();
+    },
+    async stop() {
+      child.stdin.end();
+      if (child.exitCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+export async function launchChromium() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A server, a browser and a page with the test helpers loaded. */
+export async function openTestPage() {
+  const server = await startServer();
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.goto(`${server.primary}/browser/page.html`);
+  await page.waitForFunction(() => window.ready === true);
+  return {
+    server,
+    browser,
+    page,
+    async close() {
+      await browser.close();
+      await server.stop();
+    },
+  };
+}
+
+let keys = 0;
+/** A fresh key, so each test's requests are logged apart. */
+export function freshKey(name = 'k') {
+  keys += 1;
+  return `${name}-${process.pid}-${keys}`;
+}
+
+/** Builds a `/sse/raw` URL for a byte stream given as a string (latin1 = raw bytes). */
+export function rawUrl(base, body, params = {}) {
+  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
+  const encoded = [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  const query = new URLSearchParams(params).toString();
+  return `${base}/sse/raw?body=${encoded}${query ? `&${query}` : ''}`;
+}

@@ -1,0 +1,60 @@
+// Loaded by the browser tests: exposes the package's EventSource beside the native one,
+// and `record`, which runs a source until a stop condition and returns what it saw.
+import { EventSource } from '/js/index.js';
+
+const NativeEventSource = globalThis.EventSource;
+window.WasmEventSource = EventSource;
+window.NativeEventSource = NativeEventSource;
+
+/** What an event looked like when it fired, as plain data. */
+function note(source, event) {
+  const seen = { type: event.type, readyState: source.readyState, at: Math.round(performance.now()) };
+  if (event instanceof MessageEvent) {
+    Object.assign(seen, { data: event.data, lastEventId: event.lastEventId, origin: event.origin });
+  }
+  for (const key of ['status', 'statusText', 'body', 'willRetry', 'retryIn', 'retriesExhausted', 'reason', 'limit']) {
+    if (event[key] !== undefined) seen[key] = event[key];
+  }
+  if (event.headers) seen.headers = Object.fromEntries(event.headers);
+  if (event.cause !== undefined) seen.cause = String(event.cause);
+  return seen;
+}
+
+/**
+ * Opens `url` with the native or the package's EventSource and records its events until
+ * `messages` messages arrived, `errors` errors fired, the source closed, or `timeout` ms.
+ */
+window.record = (kind, url, init = {}, stop = {}) =>
+  new Promise((resolve) => {
+    const { messages = Infinity, errors = Infinity, timeout = 5000, types = [] } = stop;
+    const Source = kind === 'native' ? NativeEventSource : EventSource;
+    const log = [];
+    let source;
+    try {
+      source = new Source(url, init);
+    } catch (error) {
+      resolve([{ type: 'throw', name: error.name, message: error.message }]);
+      return;
+    }
+    let messageCount = 0;
+    let errorCount = 0;
+    const finish = () => {
+      clearTimeout(timer);
+      source.close();
+      resolve(log);
+    };
+    const timer = setTimeout(finish, timeout);
+    const onMessage = (event) => {
+      log.push(note(source, event));
+      if (++messageCount >= messages) finish();
+    };
+    source.addEventListener('open', (event) => log.push(note(source, event)));
+    source.addEventListener('message', onMessage);
+    for (const type of types) source.addEventListener(type, onMessage);
+    source.addEventListener('error', (event) => {
+      log.push(note(source, event));
+      if (++errorCount >= errors || source.readyState === 2) finish();
+    });
+  });
+
+window.ready = true;

@@ -1,0 +1,240 @@
+// SSE-SPEC.md observed through the EventSource class in headless Chromium, against the
+// test server: format rules (whole and byte by byte, and side by side with the native
+// EventSource), and connection rules.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshKey, openTestPage, rawUrl } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await openTestPage();
+});
+after(async () => {
+  await env?.close();
+});
+
+/** Bytes from strings (UTF-8) and numbers (raw bytes). */
+function bytes(...parts) {
+  return Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part, 'utf8'))));
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/** Each stream's messages as [type, data, lastEventId]. */
+const FORMAT_CASES = [
+  ['one event', bytes('retry: 10\ndata: hello\n\n'), [['message', 'hello', '']]],
+  ['type, id, multi-line data', bytes('retry: 10\nevent: tick\nid: 1\ndata: a\ndata: b\n\n'), [['tick', 'a\nb', '1']]],
+  ['CRLF, CR and LF line ends', bytes('retry: 10\r\ndata: a\r\rdata: b\r\n\r\n'), [['message', 'a', ''], ['message', 'b', '']]],
+  ['one leading BOM removed', bytes(...BOM, 'data: x\n\nretry: 10\n'), [['message', 'x', '']]],
+  ['a second BOM is part of the first line', bytes(...BOM, ...BOM, 'data: x\n\ndata: y\n\nretry: 10\n'), [['message', 'y', '']]],
+  ['comments and unknown fields ignored', bytes('retry: 10\n: c\nfoo: bar\ndata: z\n\n'), [['message', 'z', '']]],
+  ['data without colon, and one space removed', bytes('retry: 10\ndata\n\ndata:  x\n\ndata:y\n\n'), [['message', '', ''], ['message', ' x', ''], ['message', 'y', '']]],
+  ['invalid UTF-8 becomes U+FFFD', bytes('retry: 10\ndata: a', 0xff, 'b', 0xe2, 0x82, '\n\n'), [['message', 'a\uFFFDb\uFFFD', '']]],
+  ['multi-byte characters', bytes('retry: 10\ndata: é€😀\n\n'), [['message', 'é€😀', '']]],
+  ['id with NUL ignored', bytes('retry: 10\nid: 1\n\nid: x', 0, '\ndata: a\n\nid: ', 0, 'y\ndata: b\n\n'), [['message', 'a', '1'], ['message', 'b', '1']]],
+  ['id-only block sets the id; empty id clears it', bytes('retry: 10\nid: 5\n\ndata: a\n\nid\ndata: b\n\n'), [['message', 'a', '5'], ['message', 'b', '']]],
+  ['a block without data resets the type', bytes('retry: 10\nevent: foo\n\ndata: x\n\n'), [['message', 'x', '']]],
+  ['an unterminated event is discarded', bytes('retry: 10\ndata: a\n\nid: 9\ndata: lost'), [['message', 'a', '']]],
+  ['invalid retry values are ignored', bytes('retry: 10\nretry: 12x\nretry:\ndata: a\n\n'), [['message', 'a', '']]],
+  ['field names are case-sensitive', bytes('retry: 10\nData: a\n\ndata: b\n\n'), [['message', 'b', '']]],
+  ['NUL in data is kept', bytes('retry: 10\ndata: a', 0, 'b\n\n'), [['message', 'a\0b', '']]],
+  ['one trailing LF removed', bytes('retry: 10\ndata: a\ndata:\n\n'), [['message', 'a\n', '']]],
+  ['the id is not reset by dispatch', bytes('retry: 10\nid: 3\ndata: a\n\ndata: b\n\n'), [['message', 'a', '3'], ['message', 'b', '3']]],
+];
+
+/** Runs `body` once (then 204) with `kind` and returns the comparable event log. */
+async function runFormat(kind, body, params = {}) {
+  const url = rawUrl(env.server.primary, body, { key: freshKey(), then: 204, ...params });
+  const log = await env.page.evaluate(([kind, url]) => window.record(kind, url, {}, { types: ['tick'] }), [kind, url]);
+  return log.map(({ type, readyState, data, lastEventId, origin }) => ({ type, readyState, data, lastEventId, origin }));
+}
+
+function messagesOf(log) {
+  return log.filter((e) => e.data !== undefined).map((e) => [e.type, e.data, e.lastEventId]);
+}
+
+describe('format rules', () => {
+  for (const [name, body, expected] of FORMAT_CASES) {
+    test(`${name}: whole, byte by byte, and as the native EventSource`, async () => {
+      const whole = await runFormat('wasm', body);
+      assert.deepEqual(messagesOf(whole), expected, 'whole stream');
+      const trickled = await runFormat('wasm', body, { chunk: 1 });
+      assert.deepEqual(trickled, whole, 'byte by byte');
+      const native = await runFormat('native', body);
+      assert.deepEqual(whole, native, 'same event sequence as the native EventSource');
+    });
+  }
+});
+
+describe('connection rules', () => {
+  test('200 with text/event-stream;charset=utf-8 opens', async () => {
+    const url = rawUrl(env.server.primary, 'retry: 10\ndata: a\n\n', { key: freshKey(), then: 204, ct: 'text/event-stream;charset=utf-8' });
+    const log = await env.page.evaluate(([url]) => window.record('wasm', url), [url]);
+    assert.deepEqual(log.slice(0, 2).map((e) => [e.type, e.readyState]), [['open', 1], ['message', 1]]);
+    assert.equal(log[0].status, 200);
+  });
+
+  for (const [name, params] of [
+    ['204', { status: 204 }],
+    ['404', { status: 404 }],
+    ['500', { status: 500 }],
+    ['text/plain', { ct: 'text/plain' }],
+    ['no Content-Type', { ct: 'none' }],
+  ]) {
+    test(`${name} fails: one error, readyState 2, no new request`, async () => {
+      const key = freshKey();
+      const url = rawUrl(env.server.primary, 'data: x\n\n', { key, ...params });
+      const log = await env.page.evaluate(([url]) => window.record('wasm', url, {}, { timeout: 2000 }), [url]);
+      assert.deepEqual(log.map((e) => [e.type, e.readyState, e.willRetry]), [['error', 2, false]]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await env.server.requests(key)).length, 1);
+    });
+  }
+
+  test('end of body: error with readyState 0, then a reconnect after retry ms with Last-Event-ID', async () => {
+    const key = freshKey();
+    const url = `${env.server.primary}/sse/counter?key=${key}&count=4&per=2&retry=200`;
+    const log = await env.page.evaluate(([url]) => window.record('wasm', url, { retry: { jitter: 0 } }, { messages: 4 }), [url]);
+    assert.deepEqual(log.filter((e) => e.type === 'message').map((e) => e.data), ['1', '2', '3', '4']);
+    const error = log.find((e) => e.type === 'error');
+    assert.equal(error.readyState, 0);
+    assert.equal(error.willRetry, true);
+    assert.equal(error.retryIn, 200);
+    const reopened = log.filter((e) => e.type === 'open')[1];
+    assert.ok(reopened.at - error.at >= 190, `reconnected after ${reopened.at - error.at} ms`);
+    const requests = await env.server.requests(key);
+    assert.equal(requests[0].lastEventId, null);
+    assert.equal(requests[1].lastEventId, '2');
+  });
+
+  for (const kind of ['wasm', 'native']) {
+    test(`non-ASCII Last-Event-ID is sent as UTF-8 (${kind})`, async () => {
+      const key = freshKey();
+      const url = rawUrl(env.server.primary, 'retry: 10\nid: ü-é-😀\ndata: a\n\n', { key, then: 204 });
+      await env.page.evaluate(([kind, url]) => window.record(kind, url), [kind, url]);
+      const requests = await env.server.requests(key);
+      assert.equal(requests[1].lastEventId, 'ü-é-😀');
+    });
+  }
+
+  test('close() in a handler stops everything: no later event, the server sees the connection closed', async () => {
+    const key = freshKey();
+    const url = rawUrl(env.server.primary, 'data: 1\n\ndata: 2\n\ndata: 3\n\n', { key, end: 'hang' });
+    const seen = await env.page.evaluate(async ([url]) => {
+      const source = new window.WasmEventSource(url);
+      const events = [];
+      source.onmessage = (event) => {
+        events.push(event.data);
+        source.close();
+      };
+      source.onerror = () => events.push('error');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return { events, readyState: source.readyState };
+    }, [url]);
+    assert.deepEqual(seen, { events: ['1'], readyState: 2 });
+    const requests = await env.server.requests(key);
+    assert.equal(requests.length, 1);
+    assert.equal(requests[0].closed, true);
+  });
+
+  test('close() during a pending reconnect cancels it', async () => {
+    const key = freshKey();
+    const url = rawUrl(env.server.primary, 'retry: 200\ndata: a\n\n', { key });
+    const state = await env.page.evaluate(async ([url]) => {
+      const source = new window.WasmEventSource(url);
+      await new Promise((resolve) => (source.onerror = resolve));
+      source.close();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      return source.readyState;
+    }, [url]);
+    assert.equal(state, 2);
+    assert.equal((await env.server.requests(key)).length, 1);
+  });
+
+  test('listeners and on* properties both fire; on* can be replaced and cleared', async () => {
+    const url = rawUrl(env.server.primary, 'retry: 10\ndata: a\n\ndata: b\n\ndata: c\n\n', { key: freshKey(), then: 204 });
+    const calls = await env.page.evaluate(async ([url]) => {
+      const source = new window.WasmEventSource(url);
+      const calls = [];
+      source.addEventListener('message', (e) => calls.push(`listener:${e.data}`));
+      source.onmessage = (e) => {
+        calls.push(`first:${e.data}`);
+        source.onmessage = (e2) => {
+          calls.push(`second:${e2.data}`);
+          source.onmessage = null;
+        };
+      };
+      source.onopen = () => calls.push('open');
+      await new Promise((resolve) => (source.onerror = resolve));
+      source.close();
+      return { calls, cleared: source.onmessage };
+    }, [url]);
+    assert.deepEqual(calls.calls, ['open', 'listener:a', 'first:a', 'listener:b', 'second:b', 'listener:c']);
+    assert.equal(calls.cleared, null);
+  });
+
+  for (const status of [301, 302, 307]) {
+    test(`origin is the final URL's after a ${status} redirect (same as native)`, async () => {
+      const redirecting = () => {
+        const target = rawUrl(env.server.secondary, 'retry: 10\ndata: moved\n\n', { key: freshKey(), then: 204 });
+        return `${env.server.primary}/sse/redirect?status=${status}&to=${encodeURIComponent(target)}`;
+      };
+      const ours = await env.page.evaluate(([url]) => window.record('wasm', url, {}, { messages: 1 }), [redirecting()]);
+      const native = await env.page.evaluate(([url]) => window.record('native', url, {}, { messages: 1 }), [redirecting()]);
+      const message = ours.find((e) => e.type === 'message');
+      assert.equal(message.data, 'moved');
+      assert.equal(message.origin, env.server.secondary);
+      assert.equal(message.origin, native.find((e) => e.type === 'message').origin);
+    });
+  }
+
+  test('same-origin events carry the page origin', async () => {
+    const url = rawUrl(env.server.primary, 'retry: 10\ndata: a\n\n', { key: freshKey(), then: 204 });
+    const log = await env.page.evaluate(([url]) => window.record('wasm', url, {}, { messages: 1 }), [url]);
+    assert.equal(log.find((e) => e.type === 'message').origin, env.server.primary);
+  });
+
+  test('an unparseable URL throws SyntaxError like the native one; readyState starts at 0', async () => {
+    const result = await env.page.evaluate(() => {
+      const attempt = (Source) => {
+        try {
+          new Source('http://[');
+          return 'no throw';
+        } catch (error) {
+          return `${error.name}:${error instanceof DOMException}`;
+        }
+      };
+      const source = new window.WasmEventSource('/never');
+      const state = [source.readyState, source.url === new URL('/never', location.href).href];
+      source.close();
+      return { ours: attempt(window.WasmEventSource), native: attempt(window.NativeEventSource), state };
+    });
+    assert.equal(result.ours, 'SyntaxError:true');
+    assert.equal(result.ours, result.native);
+    assert.deepEqual(result.state, [0, true]);
+  });
+
+  test('the native constants and properties are there', async () => {
+    const shape = await env.page.evaluate(() => {
+      const Ours = window.WasmEventSource;
+      const source = new Ours('/never', { withCredentials: 1 });
+      source.close();
+      return {
+        statics: [Ours.CONNECTING, Ours.OPEN, Ours.CLOSED],
+        instance: [source.CONNECTING, source.OPEN, source.CLOSED],
+        withCredentials: source.withCredentials,
+        isEventTarget: source instanceof EventTarget,
+        tag: Object.prototype.toString.call(source),
+        handlers: [source.onopen, source.onmessage, source.onerror],
+      };
+    });
+    assert.deepEqual(shape, {
+      statics: [0, 1, 2],
+      instance: [0, 1, 2],
+      withCredentials: true,
+      isEventTarget: true,
+      tag: '[object EventSource]',
+      handlers: [null, null, null],
+    });
+  });
+});

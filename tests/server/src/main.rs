@@ -1,0 +1,61 @@
+//! The scripted SSE server the tests run against.
+//!
+//! It listens on two loopback ports (two origins, for CORS tests), prints
+//! `LISTENING <primary-port> <secondary-port>` once ready, and exits when its standard
+//! input closes, so a test run that dies never leaves it behind. It serves the
+//! repository's `js/`, `pkg/` and `tests/browser/` files for the browser tests, and the
+//! scenarios in [`scenarios`] under `/sse/`.
+
+mod cors;
+mod params;
+mod requests;
+mod scenarios;
+
+use axum::Router;
+use axum::routing::{any, get};
+use std::path::PathBuf;
+use tokio::io::AsyncReadExt;
+use tokio::net::TcpListener;
+use tower_http::services::ServeDir;
+
+fn app(root: PathBuf, log: requests::Log) -> Router {
+    let files = |dir: &str| ServeDir::new(root.join(dir));
+    Router::new()
+        .route("/sse/raw", any(scenarios::raw))
+        .route("/sse/redirect", any(scenarios::redirect))
+        .route("/sse/counter", any(scenarios::counter))
+        .route("/sse/echo", any(scenarios::echo))
+        .route("/log", get(requests::show))
+        .nest_service("/js", files("js"))
+        .nest_service("/pkg", files("pkg"))
+        .nest_service("/browser", files("tests/browser"))
+        .nest_service("/node_modules", files("node_modules"))
+        .layer(axum::middleware::from_fn(cors::allow))
+        .with_state(log)
+}
+
+#[tokio::main]
+async fn main() -> std::io::Result<()> {
+    let root = std::env::args()
+        .nth(1)
+        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let log = requests::Log::default();
+    let primary = TcpListener::bind("127.0.0.1:0").await?;
+    let secondary = TcpListener::bind("127.0.0.1:0").await?;
+    println!(
+        "LISTENING {} {}",
+        primary.local_addr()?.port(),
+        secondary.local_addr()?.port()
+    );
+    let serve = |listener: TcpListener| {
+        let app = app(root.clone(), log.clone());
+        tokio::spawn(async move { axum::serve(listener, app).await })
+    };
+    serve(primary);
+    serve(secondary);
+    // Run until the parent closes our standard input (or dies).
+    let mut sink = [0u8; 64];
+    let mut stdin = tokio::io::stdin();
+    while stdin.read(&mut sink).await? > 0 {}
+    Ok(())
+}

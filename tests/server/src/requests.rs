@@ -1,0 +1,72 @@
+//! Remembers every scenario request by its `key` parameter, so a test can ask what the
+//! server saw: how many connections, which headers, which Last-Event-ID.
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, Method};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use crate::params::Params;
+
+/// Requests seen so far, by key.
+#[derive(Clone, Default)]
+pub struct Log(Arc<Mutex<HashMap<String, Vec<Value>>>>);
+
+impl Log {
+    /// Records a request and returns how many the key has seen, this one included.
+    pub fn record(&self, key: Option<String>, entry: Value) -> usize {
+        let Some(key) = key else { return 0 };
+        let mut entries = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let list = entries.entry(key).or_default();
+        list.push(entry);
+        list.len()
+    }
+
+    /// Marks the latest request of `key` as closed by the client.
+    pub fn mark_closed(&self, key: &str, index: usize) {
+        let mut entries = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(entry) = entries.get_mut(key).and_then(|list| list.get_mut(index)) {
+            entry["closed"] = Value::Bool(true);
+        }
+    }
+}
+
+/// The JSON record of one request: method, headers (values as their raw bytes decoded
+/// as UTF-8, so a Last-Event-ID sent as UTF-8 bytes reads back as the original text).
+pub fn describe(method: &Method, headers: &HeaderMap, query: &Params) -> Value {
+    let headers: serde_json::Map<String, Value> = headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                Value::String(String::from_utf8_lossy(value.as_bytes()).into()),
+            )
+        })
+        .collect();
+    json!({
+        "method": method.as_str(),
+        "headers": headers,
+        "lastEventId": headers.get("last-event-id").cloned().unwrap_or(Value::Null),
+        "scenario": query.text("scenario"),
+        "closed": false,
+    })
+}
+
+/// `GET /log?key=K`: the requests seen for `K`.
+pub async fn show(State(log): State<Log>, RawQuery(query): RawQuery) -> Json<Value> {
+    let params = Params::parse(query.as_deref());
+    let key = params.text("key").unwrap_or_default();
+    let entries = log
+        .0
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    Json(Value::Array(entries.get(&key).cloned().unwrap_or_default()))
+}

@@ -1,0 +1,247 @@
+//! The scripted scenarios. Every one takes its script from the query string and records
+//! the request under its `key`, so tests can run in parallel without seeing each other.
+
+use crate::params::Params;
+use crate::requests::{Log, describe};
+use axum::body::{Body, Bytes};
+use axum::extract::{RawQuery, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+use wasm_eventsource::encoder::Frame;
+
+/// How a scripted body ends.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// A clean end of the body.
+    Close,
+    /// The connection breaks (no clean end).
+    Abort,
+    /// Nothing more is sent, and the connection stays open.
+    Hang,
+}
+
+impl Ending {
+    fn from(params: &Params) -> Ending {
+        match params.text("end").as_deref() {
+            Some("abort") => Ending::Abort,
+            Some("hang") => Ending::Hang,
+            _ => Ending::Close,
+        }
+    }
+}
+
+/// Marks the request closed in the log when the server drops its body (the client went
+/// away, or the body ended).
+struct CloseGuard {
+    log: Log,
+    key: Option<String>,
+    index: usize,
+}
+
+impl Drop for CloseGuard {
+    fn drop(&mut self) {
+        if let Some(key) = &self.key {
+            self.log.mark_closed(key, self.index);
+        }
+    }
+}
+
+/// Records the request and returns its number for its key (1 for the first).
+async fn record(
+    log: &Log,
+    request: Request,
+    params: &Params,
+) -> (usize, Vec<u8>, Method, axum::http::HeaderMap) {
+    let (parts, body) = request.into_parts();
+    let body = axum::body::to_bytes(body, 64 * 1024 * 1024)
+        .await
+        .map(|b| b.to_vec())
+        .unwrap_or_default();
+    let entry = describe(&parts.method, &parts.headers, params);
+    let number = log.record(params.text("key"), entry);
+    (number, body, parts.method, parts.headers)
+}
+
+/// Sends `chunks` with `delay` between them, then ends as told.
+fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: CloseGuard) -> Body {
+    let stream = async_stream::stream! {
+        let _guard = guard;
+        for (index, chunk) in chunks.into_iter().enumerate() {
+            if index > 0 && !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+            yield Ok::<Bytes, std::io::Error>(Bytes::from(chunk));
+        }
+        match ending {
+            Ending::Close => {}
+            Ending::Abort => yield Err(std::io::Error::other("scripted abort")),
+            Ending::Hang => std::future::pending::<()>().await,
+        }
+    };
+    Body::from_stream(stream)
+}
+
+fn event_stream_response(status: StatusCode, content_type: Option<&str>, body: Body) -> Response {
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    if let Some(content_type) = content_type.and_then(|value| HeaderValue::from_str(value).ok()) {
+        headers.insert(header::CONTENT_TYPE, content_type);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert("x-test", HeaderValue::from_static("scenario"));
+    response
+}
+
+fn plain_status(status: u16) -> Response {
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::NO_CONTENT);
+    response
+}
+
+/// `/sse/raw`: a fixed byte stream (`body`, any bytes), in `chunk`-byte pieces `delay` ms
+/// apart, with `status` and `ct` (default 200 and text/event-stream; `ct=none` omits it),
+/// an optional `retry_after` header, ending as `end` says. With `then=N`, every request
+/// after the first gets status N and no body.
+pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
+    let params = Params::parse(query.as_deref());
+    let (number, _, _, _) = record(&log, request, &params).await;
+    if let Some(then) = params.number("then").filter(|_| number > 1) {
+        return plain_status(then as u16);
+    }
+    let body = params.bytes("body").unwrap_or_default().to_vec();
+    let chunk = params
+        .number("chunk")
+        .map_or(body.len().max(1), |size| size.max(1) as usize);
+    let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
+    let delay = Duration::from_millis(params.number("delay").unwrap_or(0));
+    let status = StatusCode::from_u16(params.number("status").unwrap_or(200) as u16)
+        .unwrap_or(StatusCode::OK);
+    let content_type = params
+        .text("ct")
+        .unwrap_or_else(|| "text/event-stream".into());
+    let content_type = (content_type != "none").then_some(content_type);
+    let guard = CloseGuard {
+        log,
+        key: params.text("key"),
+        index: number.saturating_sub(1),
+    };
+    let mut response = event_stream_response(
+        status,
+        content_type.as_deref(),
+        stream_body(chunks, delay, Ending::from(&params), guard),
+    );
+    if let Some(value) = params
+        .text("retry_after")
+        .and_then(|value| HeaderValue::from_str(&value).ok())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// `/sse/redirect`: answers `status` (default 302) with `Location: to`.
+pub async fn redirect(
+    State(log): State<Log>,
+    RawQuery(query): RawQuery,
+    request: Request,
+) -> Response {
+    let params = Params::parse(query.as_deref());
+    record(&log, request, &params).await;
+    let mut response = plain_status(params.number("status").unwrap_or(302) as u16);
+    if let Some(location) = params
+        .text("to")
+        .and_then(|to| HeaderValue::from_str(&to).ok())
+    {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
+/// `/sse/counter`: events `id: n / data: n` from the one after `Last-Event-ID` (or 1) up
+/// to `count`, `per` events per connection (then the body ends and the client resumes),
+/// `interval` ms apart, after a `retry:` of `retry` ms (default 10).
+pub async fn counter(
+    State(log): State<Log>,
+    RawQuery(query): RawQuery,
+    request: Request,
+) -> Response {
+    let params = Params::parse(query.as_deref());
+    let (number, _, _, headers) = record(&log, request, &params).await;
+    let resume_after: u64 = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0);
+    let count = params.number("count").unwrap_or(u64::MAX);
+    let per = params.number("per").unwrap_or(u64::MAX);
+    let end = count.min(resume_after.saturating_add(per));
+    let mut chunks = Vec::new();
+    let mut head = Vec::new();
+    let _ = Frame::new()
+        .retry(params.number("retry").unwrap_or(10))
+        .encode_into(&mut head);
+    chunks.push(head);
+    for n in resume_after.saturating_add(1)..=end {
+        let text = n.to_string();
+        chunks.push(
+            Frame::new()
+                .id(text.clone())
+                .data(text)
+                .to_bytes()
+                .unwrap_or_default(),
+        );
+    }
+    let ending = if end >= count && params.text("end").as_deref() == Some("hang") {
+        Ending::Hang
+    } else {
+        Ending::Close
+    };
+    let delay = Duration::from_millis(params.number("interval").unwrap_or(0));
+    let guard = CloseGuard {
+        log,
+        key: params.text("key"),
+        index: number.saturating_sub(1),
+    };
+    event_stream_response(
+        StatusCode::OK,
+        Some("text/event-stream"),
+        stream_body(chunks, delay, ending, guard),
+    )
+}
+
+/// `/sse/echo`: one event whose data is JSON of the request (method, headers, body
+/// length, SHA-256 and text), then a `retry:` of `retry` ms (default 50) and the ending
+/// `end` asks for (default: the body ends, so the client reconnects).
+pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
+    let params = Params::parse(query.as_deref());
+    let (number, body, method, headers) = record(&log, request, &params).await;
+    let mut report = describe(&method, &headers, &params);
+    report["connection"] = number.into();
+    report["body"] = serde_json::json!({
+        "length": body.len(),
+        "sha256": hex(&Sha256::digest(&body)),
+        "text": String::from_utf8_lossy(&body),
+    });
+    let frame = Frame::new()
+        .retry(params.number("retry").unwrap_or(50))
+        .id(number.to_string())
+        .data(report.to_string());
+    let chunks = vec![frame.to_bytes().unwrap_or_default()];
+    let guard = CloseGuard {
+        log,
+        key: params.text("key"),
+        index: number.saturating_sub(1),
+    };
+    event_stream_response(
+        StatusCode::OK,
+        Some("text/event-stream"),
+        stream_body(chunks, Duration::ZERO, Ending::from(&params), guard),
+    )
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
