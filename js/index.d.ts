@@ -181,6 +181,6 @@ export declare class SseParser {
   readonly retry: number | undefined;
   /** Events skipped for exceeding maxEventSize. */
   readonly skippedEvents: number;
+  /** Frees the parser's WebAssembly memory. */
   free(): void;
-  [Symbol.dispose](): void;
 }

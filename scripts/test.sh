@@ -21,6 +21,7 @@ step "clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknow
 step "native tests" cargo test --workspace --quiet
 step "wasm build" bash scripts/build.sh
 step "test server build" cargo build --quiet -p sse-test-server
+step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
 step "wasm tests (headless Chromium)" cargo test --target wasm32-unknown-unknown --test browser_core

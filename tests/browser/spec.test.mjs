@@ -107,6 +107,22 @@ describe('connection rules', () => {
     assert.equal(requests[1].lastEventId, '2');
   });
 
+  test('a connection dropped mid-event loses only the partial event and reconnects, as native', async () => {
+    const run = async (kind) => {
+      const url = rawUrl(env.server.primary, 'retry: 10\nid: 1\ndata: complete\n\nid: 2\ndata: part', { key: freshKey(), then: 204, end: 'abort' });
+      const log = await env.page.evaluate(([kind, url]) => window.record(kind, url), [kind, url]);
+      return log.map(({ type, readyState, data, lastEventId }) => ({ type, readyState, data, lastEventId }));
+    };
+    const ours = await run('wasm');
+    assert.deepEqual(ours, [
+      { type: 'open', readyState: 1, data: undefined, lastEventId: undefined },
+      { type: 'message', readyState: 1, data: 'complete', lastEventId: '1' },
+      { type: 'error', readyState: 0, data: undefined, lastEventId: undefined },
+      { type: 'error', readyState: 2, data: undefined, lastEventId: undefined },
+    ]);
+    assert.deepEqual(ours, await run('native'));
+  });
+
   for (const kind of ['wasm', 'native']) {
     test(`non-ASCII Last-Event-ID is sent as UTF-8 (${kind})`, async () => {
       const key = freshKey();

@@ -35,3 +35,11 @@ test('an unterminated event is dropped at end of stream', () => {
   assert.deepEqual(parser.feed(encoder.encode('\n\n')), []);
   assert.equal(parser.lastEventId, '');
 });
+
+test('both entries export exactly what index.d.ts declares', async () => {
+  const declared = ['EventSource', 'EventSourceError', 'EventSourceErrorEvent', 'EventSourceOpenEvent', 'SseParser', 'ready'];
+  const node = await import('../../js/node.js');
+  const browser = await import('../../js/index.js');
+  assert.deepEqual(Object.keys(node).sort(), declared);
+  assert.deepEqual(Object.keys(browser).sort(), declared);
+});

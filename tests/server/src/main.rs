@@ -3,7 +3,8 @@
 //! It listens on two loopback ports (two origins, for CORS tests), prints
 //! `LISTENING <primary-port> <secondary-port>` once ready, and exits when its standard
 //! input closes, so a test run that dies never leaves it behind. It serves the
-//! repository's `js/`, `pkg/` and `tests/browser/` files for the browser tests, and the
+//! repository's `js/`, `pkg/`, `tests/browser/` and built `tests/vite-app/` files for the
+//! browser tests, and the
 //! scenarios in [`scenarios`] under `/sse/`.
 
 mod cors;
@@ -29,7 +30,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .nest_service("/js", files("js"))
         .nest_service("/pkg", files("pkg"))
         .nest_service("/browser", files("tests/browser"))
-        .nest_service("/node_modules", files("node_modules"))
+        .nest_service("/vite", files("tests/vite-app/dist"))
         .layer(axum::middleware::from_fn(cors::allow))
         .with_state(log)
 }

@@ -76,7 +76,12 @@ fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: Clo
         }
         match ending {
             Ending::Close => {}
-            Ending::Abort => yield Err(std::io::Error::other("scripted abort")),
+            Ending::Abort => {
+                // Let the bytes reach the client first, so it sees a broken body rather
+                // than a failed request (which the browser would silently retry).
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                yield Err(std::io::Error::other("scripted abort"));
+            }
             Ending::Hang => std::future::pending::<()>().await,
         }
     };
@@ -103,6 +108,7 @@ fn plain_status(status: u16) -> Response {
 
 /// `/sse/raw`: a fixed byte stream (`body`, any bytes), in `chunk`-byte pieces `delay` ms
 /// apart, with `status` and `ct` (default 200 and text/event-stream; `ct=none` omits it),
+/// `{fill}` in the body replaced by `fill` bytes of `x` (for events too big for a URL),
 /// an optional `retry_after` header, ending as `end` says. With `then=N`, every request
 /// after the first gets status N and no body.
 pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
@@ -111,7 +117,10 @@ pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Req
     if let Some(then) = params.number("then").filter(|_| number > 1) {
         return plain_status(then as u16);
     }
-    let body = params.bytes("body").unwrap_or_default().to_vec();
+    let body = expand_fill(
+        params.bytes("body").unwrap_or_default(),
+        params.number("fill").unwrap_or(0) as usize,
+    );
     let chunk = params
         .number("chunk")
         .map_or(body.len().max(1), |size| size.max(1) as usize);
@@ -240,6 +249,20 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
         Some("text/event-stream"),
         stream_body(chunks, Duration::ZERO, Ending::from(&params), guard),
     )
+}
+
+/// Replaces each `{fill}` in `body` with `size` bytes of `x`.
+fn expand_fill(body: &[u8], size: usize) -> Vec<u8> {
+    const MARK: &[u8] = b"{fill}";
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(at) = rest.windows(MARK.len()).position(|window| window == MARK) {
+        out.extend_from_slice(&rest[..at]);
+        out.resize(out.len() + size, b'x');
+        rest = &rest[at + MARK.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 fn hex(bytes: &[u8]) -> String {

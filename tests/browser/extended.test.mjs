@@ -1,0 +1,299 @@
+// What the native EventSource cannot do, exercised in headless Chromium against the test
+// server: headers, bodies, retry policy, rich errors, stall timeout, size limits, abort
+// signals, async iteration and cross-origin requests.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { freshKey, openTestPage, rawUrl } from './harness.mjs';
+
+let env;
+before(async () => {
+  env = await openTestPage();
+});
+after(async () => {
+  await env?.close();
+});
+
+const evaluate = (fn, ...args) => env.page.evaluate(fn, args);
+const echoed = (log) => log.filter((e) => e.type === 'message').map((e) => JSON.parse(e.data));
+
+test('an Authorization header and a non-ASCII POST body arrive intact', async () => {
+  const body = 'prompt: héllo wörld ✓ 😀';
+  const url = `${env.server.primary}/sse/echo?key=${freshKey()}&end=hang`;
+  const log = await evaluate(
+    ([url, body]) => window.record('wasm', url, { headers: { Authorization: 'Bearer t0k3n' }, body }, { messages: 1 }),
+    url,
+    body,
+  );
+  const [request] = echoed(log);
+  assert.equal(request.method, 'POST', 'a body without a method means POST');
+  assert.equal(request.headers.authorization, 'Bearer t0k3n');
+  assert.equal(request.headers.accept, 'text/event-stream');
+  assert.equal(request.body.sha256, createHash('sha256').update(body, 'utf8').digest('hex'));
+  assert.equal(request.body.text, body);
+});
+
+test('every body kind is sent, and sent again on reconnect', async () => {
+  const results = await evaluate(async ([base]) => {
+    const kinds = {
+      string: () => 'a=1',
+      blob: () => new Blob(['blob-bytes']),
+      arrayBuffer: () => new TextEncoder().encode('buffer-bytes').buffer,
+      params: () => new URLSearchParams({ q: 'x y' }),
+      formData: () => {
+        const form = new FormData();
+        form.append('field', 'value');
+        return form;
+      },
+      function: () => async () => 'from-a-function',
+    };
+    const out = {};
+    for (const [name, make] of Object.entries(kinds)) {
+      const url = `${base}/sse/echo?key=${name}-${Math.random()}&retry=10`;
+      const log = await window.record('wasm', url, { method: 'PUT', body: make() }, { messages: 2 });
+      out[name] = log.filter((e) => e.type === 'message').map((e) => JSON.parse(e.data).body.text);
+    }
+    return out;
+  }, env.server.primary);
+  assert.deepEqual(results.string, ['a=1', 'a=1']);
+  assert.deepEqual(results.blob, ['blob-bytes', 'blob-bytes']);
+  assert.deepEqual(results.arrayBuffer, ['buffer-bytes', 'buffer-bytes']);
+  assert.deepEqual(results.params, ['q=x+y', 'q=x+y']);
+  assert.match(results.formData[1], /name="field"\r\n\r\nvalue/);
+  assert.deepEqual(results.function, ['from-a-function', 'from-a-function']);
+});
+
+test('a header function is called before every reconnect and its fresh value is sent', async () => {
+  const url = `${env.server.primary}/sse/echo?key=${freshKey()}&retry=10`;
+  const tokens = await evaluate(async ([url]) => {
+    let issued = 0;
+    const headers = async () => ({ Authorization: `Bearer token-${++issued}` });
+    const log = await window.record('wasm', url, { headers }, { messages: 3 });
+    return log.filter((e) => e.type === 'message').map((e) => JSON.parse(e.data).headers.authorization);
+  }, url);
+  assert.deepEqual(tokens, ['Bearer token-1', 'Bearer token-2', 'Bearer token-3']);
+});
+
+test('query params are merged into the URL', async () => {
+  const url = `${env.server.primary}/sse/echo?key=${freshKey()}&end=hang&a=old`;
+  const seen = await evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url, { params: { a: 'new', b: 'two' } });
+    source.close();
+    return source.url;
+  }, url);
+  const params = new URL(seen).searchParams;
+  assert.equal(params.get('a'), 'new');
+  assert.equal(params.get('b'), 'two');
+});
+
+test('backoff delays stay within their jitter bounds and stop at maxRetries', async () => {
+  const key = freshKey();
+  const url = rawUrl(env.server.primary, '', { key });
+  const retry = { initialDelay: 100, factor: 2, maxDelay: 400, jitter: 0.5, maxRetries: 3 };
+  const log = await evaluate(([url, retry]) => window.record('wasm', url, { retry }, { timeout: 5000 }), url, retry);
+  const errors = log.filter((e) => e.type === 'error');
+  assert.deepEqual(errors.map((e) => [e.willRetry, e.readyState]), [[true, 0], [true, 0], [true, 0], [false, 2]]);
+  const ceilings = [100, 200, 400];
+  errors.slice(0, 3).forEach((error, index) => {
+    assert.ok(error.retryIn <= ceilings[index] && error.retryIn >= ceilings[index] / 2, `delay ${index}: ${error.retryIn}`);
+  });
+  assert.equal(errors[3].retriesExhausted, true);
+  assert.equal((await env.server.requests(key)).length, 4);
+});
+
+test('retryOnStatus reconnects on 503 after the Retry-After delay', async () => {
+  const key = freshKey();
+  const url = rawUrl(env.server.primary, 'busy', { key, status: 503, retry_after: 1, ct: 'text/plain', then: 204 });
+  const log = await evaluate(
+    ([url]) => window.record('wasm', url, { retry: { initialDelay: 10, retryOnStatus: [503] } }),
+    url,
+  );
+  const [busy, final] = log.filter((e) => e.type === 'error');
+  assert.equal(busy.status, 503);
+  assert.equal(busy.willRetry, true);
+  assert.ok(busy.retryIn >= 1000, `retryIn ${busy.retryIn}`);
+  assert.ok(final.at - busy.at >= 990, `waited ${final.at - busy.at} ms`);
+  assert.equal(final.status, 204);
+  assert.equal(final.readyState, 2);
+});
+
+test('error events expose the failed response: status, headers, body', async () => {
+  const url = rawUrl(env.server.primary, 'not here: try /elsewhere', { key: freshKey(), status: 404, ct: 'text/plain' });
+  const [error] = await evaluate(([url]) => window.record('wasm', url), url);
+  assert.equal(error.type, 'error');
+  assert.equal(error.reason, 'status');
+  assert.equal(error.status, 404);
+  assert.equal(error.statusText, 'Not Found');
+  assert.equal(error.body, 'not here: try /elsewhere');
+  assert.equal(error.headers['x-test'], 'scenario');
+  assert.equal(error.willRetry, false);
+});
+
+test('a network error carries the fetch error as its cause', async () => {
+  const [error] = await evaluate(
+    () => window.record('wasm', 'http://127.0.0.1:9/nothing-listens', { retry: { maxRetries: 0 } }),
+  );
+  assert.equal(error.reason, 'network');
+  assert.match(error.cause, /TypeError/);
+  assert.equal(error.readyState, 2);
+});
+
+test('stallTimeout reconnects a silent stream', async () => {
+  const key = freshKey();
+  const url = rawUrl(env.server.primary, 'retry: 10\ndata: a\n\n', { key, end: 'hang' });
+  const log = await evaluate(([url]) => window.record('wasm', url, { stallTimeout: 300 }, { errors: 1 }), url);
+  const error = log.find((e) => e.type === 'error');
+  assert.equal(error.reason, 'stalled');
+  assert.equal(error.willRetry, true);
+  const opened = log.find((e) => e.type === 'open');
+  assert.ok(error.at - opened.at >= 290, `stalled after ${error.at - opened.at} ms`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal((await env.server.requests(key))[0].closed, true, 'the stalled request was aborted');
+});
+
+test('an oversized event fires an error and is skipped; the stream goes on', async () => {
+  const body = 'retry: 10\ndata: {fill}\n\ndata: ok\n\n';
+  const url = rawUrl(env.server.primary, body, { key: freshKey(), then: 204, fill: 200_000, chunk: 16_384 });
+  const log = await evaluate(([url]) => window.record('wasm', url, { maxEventSize: 1024 }, { messages: 1 }), url);
+  const [tooLarge, message] = log.filter((e) => e.type !== 'open');
+  assert.deepEqual([tooLarge.type, tooLarge.reason, tooLarge.limit, tooLarge.readyState], ['error', 'event-too-large', 1024, 1]);
+  assert.equal(message.data, 'ok');
+});
+
+test('signal.abort() closes the source', async () => {
+  const key = freshKey();
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=2&end=hang`;
+  const state = await evaluate(async ([url]) => {
+    const controller = new AbortController();
+    const source = new window.WasmEventSource(url, { signal: controller.signal });
+    await new Promise((resolve) => (source.onmessage = resolve));
+    controller.abort();
+    const afterAbort = source.readyState;
+    const preAborted = new window.WasmEventSource(url, { signal: AbortSignal.abort() });
+    return [afterAbort, preAborted.readyState];
+  }, url);
+  assert.deepEqual(state, [2, 2]);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const requests = await env.server.requests(key);
+  assert.equal(requests.length, 1, 'an already-aborted signal sends no request');
+  assert.equal(requests[0].closed, true);
+});
+
+test('for await iterates message events and leaving the loop closes the source', async () => {
+  const key = freshKey();
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=5&end=hang`;
+  const data = await evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url);
+    const seen = [];
+    for await (const event of source) {
+      seen.push(event.data);
+      if (seen.length === 3) break;
+    }
+    return { seen, readyState: source.readyState };
+  }, url);
+  assert.deepEqual(data, { seen: ['1', '2', '3'], readyState: 2 });
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal((await env.server.requests(key))[0].closed, true);
+});
+
+test('for await ends on close() and throws on a fatal error', async () => {
+  const failing = rawUrl(env.server.primary, 'gone', { key: freshKey(), status: 410, ct: 'text/plain' });
+  const closing = `${env.server.primary}/sse/counter?key=${freshKey()}&count=2&end=hang`;
+  const outcome = await evaluate(async ([failing, closing]) => {
+    let thrown;
+    try {
+      for await (const event of new window.WasmEventSource(failing)) void event;
+    } catch (error) {
+      thrown = { name: error.name, status: error.status, body: error.event.body, message: error.message };
+    }
+    const source = new window.WasmEventSource(closing);
+    const seen = [];
+    for await (const event of source) {
+      seen.push(event.data);
+      if (seen.length === 2) setTimeout(() => source.close(), 50);
+    }
+    return { thrown, seen };
+  }, failing, closing);
+  assert.deepEqual(outcome.thrown, { name: 'EventSourceError', status: 410, body: 'gone', message: 'the server answered 410 Gone' });
+  assert.deepEqual(outcome.seen, ['1', '2']);
+});
+
+test('comments reach onComment and the comment event', async () => {
+  const url = rawUrl(env.server.primary, 'retry: 10\n: ping\n:pong\ndata: a\n\n', { key: freshKey(), then: 204 });
+  const comments = await evaluate(async ([url]) => {
+    const seen = [];
+    const source = new window.WasmEventSource(url, { onComment: (text) => seen.push(`callback:${text}`) });
+    source.addEventListener('comment', (event) => seen.push(`event:${event.data}`));
+    await new Promise((resolve) => (source.onmessage = resolve));
+    source.close();
+    return seen;
+  }, url);
+  assert.deepEqual(comments, ['callback:ping', 'event:ping', 'callback:pong', 'event:pong']);
+});
+
+test('cross-origin requests work with and without credentials, and fail when CORS refuses', async () => {
+  const cross = (params) => rawUrl(env.server.secondary, 'retry: 10\ndata: far\n\n', { key: freshKey(), then: 204, ...params });
+  const plain = await evaluate(([url]) => window.record('wasm', url, {}, { messages: 1 }), cross());
+  const credentialed = await evaluate(([url]) => window.record('wasm', url, { withCredentials: true }, { messages: 1 }), cross());
+  const refused = await evaluate(([url]) => window.record('wasm', url, { retry: { maxRetries: 0 } }), cross({ cors: 'none' }));
+  assert.equal(plain.find((e) => e.type === 'message').origin, env.server.secondary);
+  assert.equal(credentialed.find((e) => e.type === 'message').data, 'far');
+  assert.deepEqual(refused.map((e) => [e.type, e.reason]), [['error', 'network']]);
+});
+
+test('bad options fail at once with a clear error', async () => {
+  const errors = await evaluate(() => {
+    const attempt = (init) => {
+      try {
+        new window.WasmEventSource('/x', init).close();
+        return 'ok';
+      } catch (error) {
+        return `${error.name}: ${error.message}`;
+      }
+    };
+    return [
+      attempt({ method: 'GET', body: 'x' }),
+      attempt({ retry: { factor: 0.5 } }),
+      attempt({ retry: { jitter: 2 } }),
+      attempt({ retry: { initialDelay: 500, maxDelay: 100 } }),
+      attempt({ retry: { retryOnStatus: [42] } }),
+      attempt({ stallTimeout: -1 }),
+      attempt({ maxEventSize: 0 }),
+      attempt({ headers: 'nope' }),
+      attempt({ headers: { 'bad name': 'x' } }),
+      attempt({ body: new ReadableStream() }),
+      attempt({ signal: {} }),
+      attempt({ lastEventId: 'a\nb' }),
+      attempt({ retry: { maxRetries: Infinity } }),
+    ];
+  });
+  assert.match(errors[0], /^TypeError: .*GET request cannot have a body/);
+  assert.match(errors[1], /^RangeError: .*factor/);
+  assert.match(errors[2], /^RangeError: .*jitter/);
+  assert.match(errors[3], /^RangeError: .*maxDelay/);
+  assert.match(errors[4], /^RangeError: .*42/);
+  assert.match(errors[5], /^RangeError: .*stallTimeout/);
+  assert.match(errors[6], /^RangeError: .*maxEventSize/);
+  assert.match(errors[7], /^TypeError: .*headers/);
+  assert.match(errors[8], /^TypeError/);
+  assert.match(errors[9], /^TypeError: .*ReadableStream/);
+  assert.match(errors[10], /^TypeError: .*AbortSignal/);
+  assert.match(errors[11], /^TypeError: .*lastEventId/);
+  assert.equal(errors[12], 'ok');
+});
+
+test('lastEventId and a custom fetch are used', async () => {
+  const key = freshKey();
+  const url = `${env.server.primary}/sse/echo?key=${key}&end=hang`;
+  const result = await evaluate(async ([url]) => {
+    const calls = [];
+    const fetch = (input, init) => {
+      calls.push(init.method);
+      return globalThis.fetch(input, init);
+    };
+    const log = await window.record('wasm', url, { lastEventId: '41', fetch }, { messages: 1 });
+    return { calls, request: JSON.parse(log.find((e) => e.type === 'message').data) };
+  }, url);
+  assert.deepEqual(result.calls, ['GET']);
+  assert.equal(result.request.lastEventId, '41');
+});

@@ -1,0 +1,65 @@
+// The package receives events in every place it is meant to run: a plain module script
+// (the other browser tests), a dedicated Worker, a Vite build, and Node.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { freshKey, openTestPage } from './harness.mjs';
+import { EventSource } from '../../js/node.js';
+
+let env;
+before(async () => {
+  env = await openTestPage();
+});
+after(async () => {
+  await env?.close();
+});
+
+const counter = (base) => `${base}/sse/counter?key=${freshKey()}&count=3&end=hang`;
+
+test('a dedicated module Worker receives events', async () => {
+  const seen = await env.page.evaluate(
+    ([url]) =>
+      new Promise((resolve) => {
+        const worker = new Worker('/browser/worker.js', { type: 'module' });
+        worker.onmessage = ({ data }) => {
+          worker.terminate();
+          resolve(data);
+        };
+        worker.postMessage({ url, count: 3 });
+      }),
+    [counter(env.server.primary)],
+  );
+  assert.deepEqual(seen, ['1', '2', '3']);
+});
+
+test('a Vite build receives events', async () => {
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  await promisify(execFile)('npx', ['vite', 'build', '--config', 'tests/vite-app/vite.config.js'], { cwd: root });
+  const page = await env.browser.newPage();
+  try {
+    await page.goto(`${env.server.primary}/vite/index.html`);
+    await page.waitForFunction(() => window.ready === true);
+    const seen = await page.evaluate(([url]) => window.collect(url, 3), [counter(env.server.primary)]);
+    assert.deepEqual(seen, ['1', '2', '3']);
+  } finally {
+    await page.close();
+  }
+});
+
+test('Node receives events through the node entry', async () => {
+  const source = new EventSource(counter(env.server.primary));
+  const seen = [];
+  for await (const event of source) {
+    seen.push([event.data, event.lastEventId, event.origin]);
+    if (seen.length === 3) break;
+  }
+  assert.deepEqual(seen.map(([data]) => data), ['1', '2', '3']);
+  assert.deepEqual(seen[2], ['3', '3', env.server.primary]);
+  assert.equal(source.readyState, 2);
+});
+
+test('Node has no base URL, so a relative URL is a SyntaxError', () => {
+  assert.throws(() => new EventSource('/relative'), { name: 'SyntaxError' });
+});

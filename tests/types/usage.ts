@@ -1,0 +1,82 @@
+// Typed usage of the public API; compiled with `tsc --noEmit --strict`. The lines marked
+// as expected errors at the end must stay errors, so loosened types fail this check too.
+import {
+  EventSource,
+  EventSourceError,
+  type EventSourceErrorEvent,
+  type EventSourceInit,
+  type EventSourceOpenEvent,
+  SseParser,
+  ready,
+} from 'wasm-eventsource';
+
+const init: EventSourceInit = {
+  withCredentials: true,
+  headers: async () => ({ Authorization: `Bearer ${await Promise.resolve('token')}` }),
+  method: 'POST',
+  body: JSON.stringify({ prompt: 'hi' }),
+  params: { model: 'small' },
+  retry: { initialDelay: 500, maxDelay: 10_000, factor: 2, jitter: 1, maxRetries: 5, retryOnStatus: [502, 503] },
+  stallTimeout: 30_000,
+  maxEventSize: 1 << 20,
+  signal: new AbortController().signal,
+  fetch: (input, options) => fetch(input, options),
+  onComment: (text) => console.debug(text.length),
+  lastEventId: '41',
+};
+
+const source = new EventSource<'tick' | 'done'>('/stream', init);
+const state: 0 | 1 | 2 = source.readyState;
+const closed: 2 = EventSource.CLOSED;
+source.onopen = (event) => {
+  const status: number = event.status;
+  const headers: Headers = event.headers;
+  void [status, headers];
+};
+source.onmessage = (event) => {
+  const data: string = event.data;
+  const id: string = event.lastEventId;
+  void [data, id];
+};
+source.onerror = (event: EventSourceErrorEvent) => {
+  if (event.willRetry) console.debug(event.retryIn ?? 0);
+  const body: string | undefined = event.body;
+  void [event.status, event.reason, body];
+};
+source.addEventListener('tick', (event) => {
+  const data: string = event.data;
+  void data;
+});
+source.addEventListener('open', (event: EventSourceOpenEvent) => void event.status);
+source.addEventListener('anything', (event) => void event.data);
+
+async function iterate(): Promise<string[]> {
+  const seen: string[] = [];
+  try {
+    for await (const event of source) seen.push(event.data);
+  } catch (error) {
+    if (error instanceof EventSourceError) seen.push(String(error.status));
+  }
+  return seen;
+}
+
+async function parse(): Promise<string[]> {
+  await ready();
+  const parser = new SseParser(1024);
+  const flat: string[] = parser.feed(new TextEncoder().encode('data: x\n\n'));
+  const retry: number | undefined = parser.retry;
+  void retry;
+  parser.free();
+  return flat;
+}
+
+// @ts-expect-error readyState is read-only
+source.readyState = 1;
+// @ts-expect-error the retry factor is a number
+new EventSource('/x', { retry: { factor: '2' } });
+// @ts-expect-error a header function must return headers
+new EventSource('/x', { headers: () => 42 });
+// @ts-expect-error the url is required
+new EventSource();
+
+void [state, closed, iterate, parse];
