@@ -145,8 +145,7 @@ export class EventSource extends EventTarget {
       return;
     }
     this.#readyState = CLOSED;
-    this.#connection?.close();
-    this.#connection = null;
+    this.#release();
     this.#finishIterators(null);
   }
 
@@ -251,11 +250,17 @@ export class EventSource extends EventTarget {
   #fail(info) {
     if (this.#readyState === CLOSED) return;
     this.#readyState = CLOSED;
-    this.#connection?.close();
-    this.#connection = null;
+    this.#release();
     const event = new EventSourceErrorEvent(info);
     this.dispatchEvent(event);
     this.#finishIterators(new EventSourceError(event));
+  }
+
+  /** Stops the connection and frees its WebAssembly memory at once. */
+  #release() {
+    this.#connection?.close();
+    this.#connection?.free();
+    this.#connection = null;
   }
 
   #finishIterators(error) {
