@@ -92,11 +92,7 @@ impl Frame {
     /// A frame with an event type, id or data ends with a blank line (the dispatch);
     /// a frame of only a comment and/or retry does not, so it never splits an event.
     pub fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        if self
-            .id
-            .as_deref()
-            .is_some_and(|id| memchr3(b'\r', b'\n', 0, id.as_bytes()).is_some())
-        {
+        if self.id.as_deref().is_some_and(|id| memchr3(b'\r', b'\n', 0, id.as_bytes()).is_some()) {
             return Err(EncodeError::InvalidId);
         }
         let breaks_line = |text: &str| memchr2(b'\r', b'\n', text.as_bytes()).is_some();

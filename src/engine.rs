@@ -254,12 +254,7 @@ impl Engine {
 
     /// The response head arrived (after redirects). `retry_after_ms` is the delay a
     /// `Retry-After` header asks for, if any (see [`retry_after_ms`]).
-    pub fn on_response(
-        &mut self,
-        status: u16,
-        content_type: Option<&str>,
-        retry_after_ms: Option<u64>,
-    ) {
+    pub fn on_response(&mut self, status: u16, content_type: Option<&str>, retry_after_ms: Option<u64>) {
         if self.phase != Phase::Requesting {
             return;
         }
@@ -333,35 +328,25 @@ impl Engine {
 
     fn begin_request(&mut self) {
         self.phase = Phase::Requesting;
-        self.actions.push_back(Action::Connect {
-            last_event_id: String::from(self.parser.last_event_id()),
-        });
+        self.actions.push_back(Action::Connect { last_event_id: String::from(self.parser.last_event_id()) });
     }
 
     fn reconnect(&mut self, reason: Reason, retry_after_ms: Option<u64>) {
         self.parser.end_stream();
-        if self
-            .policy
-            .max_retries
-            .is_some_and(|max| self.failed_attempts >= max)
-        {
+        if self.policy.max_retries.is_some_and(|max| self.failed_attempts >= max) {
             self.fail(reason, true);
             return;
         }
         let delay_ms = self.next_delay_ms(retry_after_ms);
         self.failed_attempts = self.failed_attempts.saturating_add(1);
         self.phase = Phase::Waiting;
-        self.actions
-            .push_back(Action::Reconnecting { delay_ms, reason });
+        self.actions.push_back(Action::Reconnecting { delay_ms, reason });
     }
 
     fn fail(&mut self, reason: Reason, retries_exhausted: bool) {
         self.parser.end_stream();
         self.phase = Phase::Closed;
-        self.actions.push_back(Action::Failed {
-            reason,
-            retries_exhausted,
-        });
+        self.actions.push_back(Action::Failed { reason, retries_exhausted });
     }
 
     /// The delay before the next attempt, per the [`RetryPolicy`] formula.
@@ -389,9 +374,7 @@ impl Engine {
 /// Whether a Content-Type is `text/event-stream` (its essence; parameters allowed).
 pub fn is_event_stream(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or_default();
-    essence
-        .trim_matches(is_http_whitespace)
-        .eq_ignore_ascii_case("text/event-stream")
+    essence.trim_matches(is_http_whitespace).eq_ignore_ascii_case("text/event-stream")
 }
 
 fn is_http_whitespace(c: char) -> bool {
@@ -404,9 +387,8 @@ fn is_http_whitespace(c: char) -> bool {
 pub fn retry_after_ms(value: &str, now_unix_ms: u64) -> Option<u64> {
     let value = value.trim_matches(is_http_whitespace);
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        let seconds = value.bytes().fold(0u64, |acc, d| {
-            acc.saturating_mul(10).saturating_add(u64::from(d - b'0'))
-        });
+        let seconds =
+            value.bytes().fold(0u64, |acc, d| acc.saturating_mul(10).saturating_add(u64::from(d - b'0')));
         return Some(seconds.saturating_mul(1000));
     }
     let at_ms = parse_imf_fixdate(value)?.saturating_mul(1000);

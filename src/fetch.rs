@@ -15,8 +15,8 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
-    AbortController, Headers, ReadableStreamDefaultReader, RequestCache, RequestCredentials,
-    RequestInit, RequestMode, RequestRedirect, Response,
+    AbortController, Headers, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestInit,
+    RequestMode, RequestRedirect, Response,
 };
 
 /// What each request looks like. Values that may be functions are called before every
@@ -204,10 +204,7 @@ fn run_actions(shared: &Rc<Shared>) {
                 drop(state);
                 shared.listener.error(report);
             }
-            Action::Failed {
-                reason,
-                retries_exhausted,
-            } => {
+            Action::Failed { reason, retries_exhausted } => {
                 state.abandon_request();
                 state.retry_timer = None;
                 let report = state.report(Trouble::Connection(reason), None, retries_exhausted);
@@ -232,16 +229,8 @@ fn run_actions(shared: &Rc<Shared>) {
 }
 
 impl State {
-    fn report(
-        &mut self,
-        trouble: Trouble,
-        retry_in_ms: Option<u64>,
-        retries_exhausted: bool,
-    ) -> ErrorReport {
-        let (response, body, cause) =
-            self.failure
-                .take()
-                .unwrap_or((None, None, JsValue::UNDEFINED));
+    fn report(&mut self, trouble: Trouble, retry_in_ms: Option<u64>, retries_exhausted: bool) -> ErrorReport {
+        let (response, body, cause) = self.failure.take().unwrap_or((None, None, JsValue::UNDEFINED));
         ErrorReport {
             trouble,
             will_retry: retry_in_ms.is_some(),
@@ -297,33 +286,24 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
         {
             let mut state = shared.state.borrow_mut();
             state.failure = Some((Some(response), body, JsValue::UNDEFINED));
-            state
-                .engine
-                .on_response(status, content_type.as_deref(), retry_after);
+            state.engine.on_response(status, content_type.as_deref(), retry_after);
         }
         return run_actions(&shared);
     }
     {
         let mut state = shared.state.borrow_mut();
         let final_url = response.url();
-        state.origin = origin_of(if final_url.is_empty() {
-            &state.config.url
-        } else {
-            &final_url
-        });
+        state.origin = origin_of(if final_url.is_empty() { &state.config.url } else { &final_url });
         state.response = Some(Clone::clone(&response));
-        state
-            .engine
-            .on_response(status, content_type.as_deref(), None);
+        state.engine.on_response(status, content_type.as_deref(), None);
     }
     run_actions(&shared);
     if !current(&shared) {
         return;
     }
-    let Some(reader) = response.body().map(|body| {
-        body.get_reader()
-            .unchecked_into::<ReadableStreamDefaultReader>()
-    }) else {
+    let Some(reader) =
+        response.body().map(|body| body.get_reader().unchecked_into::<ReadableStreamDefaultReader>())
+    else {
         shared.state.borrow_mut().engine.on_end();
         return run_actions(&shared);
     };
@@ -336,14 +316,12 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
             Ok(result) => result,
             Err(cause) => return network_error(&shared, cause),
         };
-        let done =
-            Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy());
+        let done = Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy());
         if done {
             shared.state.borrow_mut().engine.on_end();
             return run_actions(&shared);
         }
-        let value =
-            Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+        let value = Reflect::get(&result, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
         if let Some(bytes) = value.dyn_ref::<Uint8Array>() {
             let mut guard = shared.state.borrow_mut();
             let state = &mut *guard;
@@ -442,20 +420,14 @@ async fn resolve(value: &JsValue) -> Result<JsValue, JsValue> {
 
 /// Reads up to `limit` bytes of a response body as text (lossy UTF-8).
 async fn read_text(response: &Response, limit: usize) -> Option<String> {
-    let reader = response
-        .body()?
-        .get_reader()
-        .unchecked_into::<ReadableStreamDefaultReader>();
+    let reader = response.body()?.get_reader().unchecked_into::<ReadableStreamDefaultReader>();
     let mut bytes = Vec::new();
     while bytes.len() < limit {
         let result = JsFuture::from(reader.read()).await.ok()?;
         if Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy()) {
             break;
         }
-        if let Ok(chunk) = Reflect::get(&result, &JsValue::from_str("value"))
-            .ok()?
-            .dyn_into::<Uint8Array>()
-        {
+        if let Ok(chunk) = Reflect::get(&result, &JsValue::from_str("value")).ok()?.dyn_into::<Uint8Array>() {
             let take = (chunk.length() as usize).min(limit - bytes.len());
             let start = bytes.len();
             bytes.resize(start + take, 0);
@@ -506,9 +478,7 @@ pub(crate) fn origin_of(url: &str) -> String {
         return "null".into();
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
     origin.push_str(scheme);
     origin.push_str("://");

@@ -29,15 +29,13 @@ fn set(object: &Object, key: &str, value: &JsValue) {
 /// Reads the retry policy from the normalised options.
 fn retry_policy(options: &JsValue) -> RetryPolicy {
     let defaults = RetryPolicy::default();
-    let millis =
-        |key, default| get_f64(options, key).map_or(default, |value: f64| value.max(0.0) as u64);
+    let millis = |key, default| get_f64(options, key).map_or(default, |value: f64| value.max(0.0) as u64);
     RetryPolicy {
         initial_delay_ms: millis("initialDelay", defaults.initial_delay_ms),
         max_delay_ms: millis("maxDelay", defaults.max_delay_ms),
         factor: get(options, "factor").as_f64().unwrap_or(defaults.factor),
         jitter: get(options, "jitter").as_f64().unwrap_or(defaults.jitter),
-        max_retries: get_f64(options, "maxRetries")
-            .map(|value| value.clamp(0.0, f64::from(u32::MAX)) as u32),
+        max_retries: get_f64(options, "maxRetries").map(|value| value.clamp(0.0, f64::from(u32::MAX)) as u32),
         retry_on_status: get(options, "retryOnStatus")
             .dyn_into::<Array>()
             .map(|statuses| {
@@ -76,9 +74,7 @@ impl Connection {
             .map_err(|error| JsValue::from(js_sys::RangeError::new(&error.to_string())))?;
         let config = RequestConfig {
             url: get(options, "url").as_string().unwrap_or_default(),
-            method: get(options, "method")
-                .as_string()
-                .unwrap_or_else(|| "GET".into()),
+            method: get(options, "method").as_string().unwrap_or_else(|| "GET".into()),
             with_credentials: get(options, "withCredentials").is_truthy(),
             headers: get(options, "headers"),
             body: get(options, "body"),
@@ -95,9 +91,7 @@ impl Connection {
             comment: get(callbacks, "comment").unchecked_into(),
             error: get(callbacks, "error").unchecked_into(),
         };
-        Ok(Connection {
-            inner: fetch::Connection::start(engine, config, Box::new(listener)),
-        })
+        Ok(Connection { inner: fetch::Connection::start(engine, config, Box::new(listener)) })
     }
 
     /// Closes for good: aborts the request and cancels any pending reconnect.
@@ -133,15 +127,11 @@ impl Listener for JsListener {
             flat.set(at + 1, JsValue::from(data));
             flat.set(at + 2, JsValue::from(id));
         }
-        let _ = self
-            .messages
-            .call2(&JsValue::UNDEFINED, &flat, &JsValue::from_str(origin));
+        let _ = self.messages.call2(&JsValue::UNDEFINED, &flat, &JsValue::from_str(origin));
     }
 
     fn comment(&self, text: String) {
-        let _ = self
-            .comment
-            .call1(&JsValue::UNDEFINED, &JsValue::from(text));
+        let _ = self.comment.call1(&JsValue::UNDEFINED, &JsValue::from(text));
     }
 
     fn error(&self, report: ErrorReport) {
@@ -162,18 +152,10 @@ impl Listener for JsListener {
         if let Some(millis) = report.retry_in_ms {
             set(&info, "retryIn", &JsValue::from(millis as f64));
         }
-        set(
-            &info,
-            "retriesExhausted",
-            &JsValue::from(report.retries_exhausted),
-        );
+        set(&info, "retriesExhausted", &JsValue::from(report.retries_exhausted));
         if let Some(response) = &report.response {
             set(&info, "status", &JsValue::from(response.status()));
-            set(
-                &info,
-                "statusText",
-                &JsValue::from_str(&response.status_text()),
-            );
+            set(&info, "statusText", &JsValue::from_str(&response.status_text()));
             set(&info, "headers", &response.headers());
         }
         if let Some(body) = report.body {
@@ -205,11 +187,7 @@ impl SseParser {
             Some(limit) => Parser::new().with_max_event_size(limit as usize),
             None => Parser::new(),
         };
-        SseParser {
-            parser,
-            retry: None,
-            too_large: 0,
-        }
+        SseParser { parser, retry: None, too_large: 0 }
     }
 
     /// Parses one chunk and returns its events as flat `[type, data, id]` triples.

@@ -39,25 +39,13 @@ pub struct Event {
 
 impl Event {
     /// Builds an event by hand (for tests and for code that replays events).
-    pub fn new(
-        event_type: impl Into<String>,
-        data: impl Into<String>,
-        id: impl Into<String>,
-    ) -> Self {
-        Event {
-            event_type: event_type.into(),
-            data: data.into(),
-            id: id.into(),
-        }
+    pub fn new(event_type: impl Into<String>, data: impl Into<String>, id: impl Into<String>) -> Self {
+        Event { event_type: event_type.into(), data: data.into(), id: id.into() }
     }
 
     /// The event type: the last `event:` field of the block, or `"message"`.
     pub fn event_type(&self) -> &str {
-        if self.event_type.is_empty() {
-            "message"
-        } else {
-            &self.event_type
-        }
+        if self.event_type.is_empty() { "message" } else { &self.event_type }
     }
 
     /// The data: the block's `data:` lines joined with LF.
@@ -113,10 +101,7 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ParseError::EventTooLarge { limit } => {
-                write!(
-                    f,
-                    "event larger than the maximum of {limit} bytes was skipped"
-                )
+                write!(f, "event larger than the maximum of {limit} bytes was skipped")
             }
         }
     }
@@ -268,11 +253,7 @@ impl Parser {
             };
             if BOM.get(matched) == Some(&byte) {
                 rest = tail;
-                self.bom_matched = if matched + 1 == BOM.len() {
-                    None
-                } else {
-                    Some(matched + 1)
-                };
+                self.bom_matched = if matched + 1 == BOM.len() { None } else { Some(matched + 1) };
             } else {
                 // Not a BOM after all: the bytes matched so far start the first line.
                 self.bom_matched = None;
@@ -306,9 +287,7 @@ impl Parser {
                 self.skip = Skip::No;
                 self.dispatch(emit);
             } else {
-                self.skip = Skip::Block {
-                    line_started: false,
-                };
+                self.skip = Skip::Block { line_started: false };
             }
             return;
         }
@@ -331,19 +310,13 @@ impl Parser {
         self.data.len().saturating_add(line_len) > self.max_event_size
     }
 
-    fn start_skipping(
-        &mut self,
-        line_started: bool,
-        emit: &mut impl FnMut(Result<Item, ParseError>),
-    ) {
+    fn start_skipping(&mut self, line_started: bool, emit: &mut impl FnMut(Result<Item, ParseError>)) {
         self.line.clear();
         self.data.clear();
         self.has_data = false;
         self.event_type.clear();
         self.skip = Skip::Block { line_started };
-        emit(Err(ParseError::EventTooLarge {
-            limit: self.max_event_size,
-        }));
+        emit(Err(ParseError::EventTooLarge { limit: self.max_event_size }));
     }
 
     /// Interprets one complete line (without its terminator).
@@ -405,8 +378,7 @@ impl Parser {
 /// Splits `name:value` at the first colon and drops one space after it. A line with
 /// no colon is a field name with an empty value; a comment has an empty name.
 fn split_field(line: &[u8]) -> (&[u8], &[u8]) {
-    let Some((name, colon_and_value)) = memchr(b':', line).and_then(|at| line.split_at_checked(at))
-    else {
+    let Some((name, colon_and_value)) = memchr(b':', line).and_then(|at| line.split_at_checked(at)) else {
         return (line, &[]);
     };
     let value = colon_and_value.get(1..).unwrap_or_default();
@@ -418,11 +390,11 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(value.iter().fold(0u64, |millis, digit| {
-        millis
-            .saturating_mul(10)
-            .saturating_add(u64::from(digit - b'0'))
-    }))
+    Some(
+        value
+            .iter()
+            .fold(0u64, |millis, digit| millis.saturating_mul(10).saturating_add(u64::from(digit - b'0'))),
+    )
 }
 
 /// Appends `bytes` decoded as UTF-8, each invalid sequence becoming one U+FFFD, exactly

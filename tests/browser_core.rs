@@ -68,15 +68,8 @@ fn leading_bom_is_removed_like_the_browser_decoder() {
 
 #[wasm_bindgen_test]
 fn engine_opens_dispatches_and_reconnects_in_the_browser() {
-    let mut engine = Engine::new(
-        RetryPolicy {
-            jitter: 0.0,
-            ..RetryPolicy::default()
-        },
-        Parser::new(),
-        1,
-    )
-    .expect("valid policy");
+    let mut engine = Engine::new(RetryPolicy { jitter: 0.0, ..RetryPolicy::default() }, Parser::new(), 1)
+        .expect("valid policy");
     engine.connect();
     engine.on_response(200, Some("text/event-stream; charset=utf-8"), None);
     engine.on_chunk("id: ü\ndata: héllo\n\n".as_bytes());
@@ -84,11 +77,5 @@ fn engine_opens_dispatches_and_reconnects_in_the_browser() {
     let actions: Vec<Action> = std::iter::from_fn(|| engine.poll_action()).collect();
     assert_eq!(actions.len(), 4);
     assert!(matches!(&actions[2], Action::Message(e) if e.data() == "héllo" && e.id() == "ü"));
-    assert!(matches!(
-        actions[3],
-        Action::Reconnecting {
-            delay_ms: 3_000,
-            ..
-        }
-    ));
+    assert!(matches!(actions[3], Action::Reconnecting { delay_ms: 3_000, .. }));
 }

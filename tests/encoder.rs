@@ -9,24 +9,13 @@ fn encode(frame: Frame) -> String {
 
 #[test]
 fn writes_every_field_in_order() {
-    let frame = Frame::new()
-        .comment("hi")
-        .retry(1500)
-        .event_type("tick")
-        .id("7")
-        .data("x");
-    assert_eq!(
-        encode(frame),
-        ": hi\nretry: 1500\nevent: tick\nid: 7\ndata: x\n\n"
-    );
+    let frame = Frame::new().comment("hi").retry(1500).event_type("tick").id("7").data("x");
+    assert_eq!(encode(frame), ": hi\nretry: 1500\nevent: tick\nid: 7\ndata: x\n\n");
 }
 
 #[test]
 fn multi_line_data_becomes_several_data_lines() {
-    assert_eq!(
-        encode(Frame::new().data("a\nb\r\nc\rd")),
-        "data: a\ndata: b\ndata: c\ndata: d\n\n"
-    );
+    assert_eq!(encode(Frame::new().data("a\nb\r\nc\rd")), "data: a\ndata: b\ndata: c\ndata: d\n\n");
     assert_eq!(encode(Frame::new().data("a\n")), "data: a\ndata:\n\n");
 }
 
@@ -46,10 +35,7 @@ fn comment_and_retry_only_frames_end_no_event() {
     assert_eq!(encode(Frame::new().comment("ping")), ": ping\n");
     assert_eq!(encode(Frame::new().comment("a\nb")), ": a\n: b\n");
     assert_eq!(encode(Frame::new().retry(0)), "retry: 0\n");
-    assert_eq!(
-        encode(Frame::new().retry(u64::MAX)),
-        "retry: 18446744073709551615\n"
-    );
+    assert_eq!(encode(Frame::new().retry(u64::MAX)), "retry: 18446744073709551615\n");
 }
 
 #[test]
@@ -61,10 +47,7 @@ fn id_only_frame_is_a_block() {
 fn refuses_ids_that_would_break_the_line_or_be_ignored() {
     for id in ["a\nb", "a\rb", "a\0b"] {
         let mut out = b"kept".to_vec();
-        assert_eq!(
-            Frame::new().id(id).data("x").encode_into(&mut out),
-            Err(EncodeError::InvalidId)
-        );
+        assert_eq!(Frame::new().id(id).data("x").encode_into(&mut out), Err(EncodeError::InvalidId));
         assert_eq!(out, b"kept", "nothing appended for {id:?}");
     }
 }
@@ -80,8 +63,5 @@ fn refuses_event_types_with_line_breaks() {
 
 #[test]
 fn errors_explain_themselves() {
-    assert_eq!(
-        EncodeError::InvalidId.to_string(),
-        "an event id cannot contain CR, LF or NUL"
-    );
+    assert_eq!(EncodeError::InvalidId.to_string(), "an event id cannot contain CR, LF or NUL");
 }

@@ -18,10 +18,7 @@ fn engine() -> Engine {
 }
 
 fn no_jitter() -> RetryPolicy {
-    RetryPolicy {
-        jitter: 0.0,
-        ..RetryPolicy::default()
-    }
+    RetryPolicy { jitter: 0.0, ..RetryPolicy::default() }
 }
 
 fn drain(engine: &mut Engine) -> Vec<Action> {
@@ -29,9 +26,7 @@ fn drain(engine: &mut Engine) -> Vec<Action> {
 }
 
 fn connect(last_event_id: &str) -> Action {
-    Action::Connect {
-        last_event_id: last_event_id.into(),
-    }
+    Action::Connect { last_event_id: last_event_id.into() }
 }
 
 /// Connects and opens a stream; returns what that produced.
@@ -88,11 +83,7 @@ fn content_type_parameters_and_case_are_accepted() {
         let mut engine = engine();
         engine.connect();
         engine.on_response(200, Some(content_type), None);
-        assert_eq!(
-            drain(&mut engine),
-            [connect(""), Action::Open],
-            "{content_type}"
-        );
+        assert_eq!(drain(&mut engine), [connect(""), Action::Open], "{content_type}");
     }
 }
 
@@ -103,10 +94,7 @@ fn body_is_utf8_even_when_the_charset_says_otherwise() {
     engine.on_response(200, Some("text/event-stream; charset=iso-8859-1"), None);
     drain(&mut engine);
     engine.on_chunk("data: é\n\n".as_bytes());
-    assert_eq!(
-        drain(&mut engine),
-        [Action::Message(Event::new("", "é", ""))]
-    );
+    assert_eq!(drain(&mut engine), [Action::Message(Event::new("", "é", ""))]);
 }
 
 #[test]
@@ -115,10 +103,7 @@ fn any_status_but_200_fails_for_good() {
         let mut engine = engine();
         engine.connect();
         engine.on_response(status, SSE, None);
-        let failed = Action::Failed {
-            reason: Reason::Status(status),
-            retries_exhausted: false,
-        };
+        let failed = Action::Failed { reason: Reason::Status(status), retries_exhausted: false };
         assert_eq!(drain(&mut engine), [connect(""), failed], "status {status}");
         assert_eq!(engine.ready_state(), ReadyState::Closed);
         engine.on_retry_timer();
@@ -130,25 +115,14 @@ fn any_status_but_200_fails_for_good() {
 
 #[test]
 fn wrong_or_missing_content_type_fails_for_good() {
-    for content_type in [
-        Some("text/plain"),
-        Some("text/event-streams"),
-        Some("text/event-stream-x"),
-        Some(""),
-        None,
-    ] {
+    for content_type in
+        [Some("text/plain"), Some("text/event-streams"), Some("text/event-stream-x"), Some(""), None]
+    {
         let mut engine = engine();
         engine.connect();
         engine.on_response(200, content_type, None);
-        let failed = Action::Failed {
-            reason: Reason::ContentType,
-            retries_exhausted: false,
-        };
-        assert_eq!(
-            drain(&mut engine),
-            [connect(""), failed],
-            "{content_type:?}"
-        );
+        let failed = Action::Failed { reason: Reason::ContentType, retries_exhausted: false };
+        assert_eq!(drain(&mut engine), [connect(""), failed], "{content_type:?}");
         assert_eq!(engine.ready_state(), ReadyState::Closed);
     }
 }
@@ -160,10 +134,7 @@ fn end_of_body_reconnects_after_the_reconnection_time() {
     let mut engine = engine_with(no_jitter());
     open(&mut engine);
     engine.on_end();
-    let reconnect = Action::Reconnecting {
-        delay_ms: 3_000,
-        reason: Reason::BodyEnded,
-    };
+    let reconnect = Action::Reconnecting { delay_ms: 3_000, reason: Reason::BodyEnded };
     assert_eq!(drain(&mut engine), [reconnect]);
     assert_eq!(engine.ready_state(), ReadyState::Connecting);
     engine.on_retry_timer();
@@ -176,13 +147,7 @@ fn server_retry_sets_the_reconnection_time() {
     open(&mut engine);
     engine.on_chunk(b"retry: 1500\n");
     engine.on_end();
-    assert_eq!(
-        drain(&mut engine),
-        [Action::Reconnecting {
-            delay_ms: 1_500,
-            reason: Reason::BodyEnded
-        }]
-    );
+    assert_eq!(drain(&mut engine), [Action::Reconnecting { delay_ms: 1_500, reason: Reason::BodyEnded }]);
 }
 
 #[test]
@@ -199,12 +164,7 @@ fn reconnect_sends_the_last_event_id() {
 
 #[test]
 fn initial_last_event_id_is_sent_on_the_first_request() {
-    let mut engine = Engine::new(
-        RetryPolicy::default(),
-        Parser::new().with_last_event_id("41"),
-        1,
-    )
-    .unwrap();
+    let mut engine = Engine::new(RetryPolicy::default(), Parser::new().with_last_event_id("41"), 1).unwrap();
     engine.connect();
     assert_eq!(drain(&mut engine), [connect("41")]);
 }
@@ -214,25 +174,13 @@ fn network_error_before_or_after_open_reconnects() {
     let mut engine = engine_with(no_jitter());
     engine.connect();
     engine.on_network_error();
-    assert_eq!(
-        drain(&mut engine)[1..],
-        [Action::Reconnecting {
-            delay_ms: 3_000,
-            reason: Reason::Network
-        }]
-    );
+    assert_eq!(drain(&mut engine)[1..], [Action::Reconnecting { delay_ms: 3_000, reason: Reason::Network }]);
     engine.on_retry_timer();
     engine.on_response(200, SSE, None);
     engine.on_chunk(b"data: a\n\n");
     engine.on_network_error();
     let actions = drain(&mut engine);
-    assert!(matches!(
-        actions.last(),
-        Some(Action::Reconnecting {
-            reason: Reason::Network,
-            ..
-        })
-    ));
+    assert!(matches!(actions.last(), Some(Action::Reconnecting { reason: Reason::Network, .. })));
     assert_eq!(engine.ready_state(), ReadyState::Connecting);
 }
 
@@ -245,10 +193,8 @@ fn an_event_cut_by_the_drop_is_not_dispatched() {
     engine.on_retry_timer();
     engine.on_response(200, SSE, None);
     engine.on_chunk(b"\n\n");
-    let messages: Vec<_> = drain(&mut engine)
-        .into_iter()
-        .filter(|a| matches!(a, Action::Message(_)))
-        .collect();
+    let messages: Vec<_> =
+        drain(&mut engine).into_iter().filter(|a| matches!(a, Action::Message(_))).collect();
     assert_eq!(messages, []);
 }
 
@@ -257,23 +203,11 @@ fn stall_reconnects_from_streaming_or_while_waiting_for_headers() {
     let mut engine = engine_with(no_jitter());
     open(&mut engine);
     engine.on_stall();
-    assert_eq!(
-        drain(&mut engine),
-        [Action::Reconnecting {
-            delay_ms: 3_000,
-            reason: Reason::Stalled
-        }]
-    );
+    assert_eq!(drain(&mut engine), [Action::Reconnecting { delay_ms: 3_000, reason: Reason::Stalled }]);
     engine.on_retry_timer();
     drain(&mut engine);
     engine.on_stall();
-    assert!(matches!(
-        drain(&mut engine).as_slice(),
-        [Action::Reconnecting {
-            reason: Reason::Stalled,
-            ..
-        }]
-    ));
+    assert!(matches!(drain(&mut engine).as_slice(), [Action::Reconnecting { reason: Reason::Stalled, .. }]));
 }
 
 // Rules 11 and 17: close.
@@ -329,12 +263,7 @@ fn stale_inputs_are_ignored() {
 
 #[test]
 fn comments_and_oversized_events_are_reported_while_the_stream_stays_open() {
-    let mut engine = Engine::new(
-        RetryPolicy::default(),
-        Parser::new().with_max_event_size(8),
-        1,
-    )
-    .unwrap();
+    let mut engine = Engine::new(RetryPolicy::default(), Parser::new().with_max_event_size(8), 1).unwrap();
     open(&mut engine);
     engine.on_chunk(b": ping\ndata: far too long\n\ndata: ok\n\n");
     assert_eq!(
@@ -352,11 +281,7 @@ fn comments_and_oversized_events_are_reported_while_the_stream_stays_open() {
 
 #[test]
 fn backoff_grows_by_the_factor_up_to_the_cap() {
-    let policy = RetryPolicy {
-        initial_delay_ms: 1_000,
-        max_delay_ms: 8_000,
-        ..no_jitter()
-    };
+    let policy = RetryPolicy { initial_delay_ms: 1_000, max_delay_ms: 8_000, ..no_jitter() };
     let mut engine = engine_with(policy);
     open(&mut engine);
     let delays: Vec<u64> = (0..6).map(|_| delay_after_end(&mut engine)).collect();
@@ -365,12 +290,8 @@ fn backoff_grows_by_the_factor_up_to_the_cap() {
 
 #[test]
 fn jittered_delays_stay_within_their_bounds() {
-    let policy = RetryPolicy {
-        initial_delay_ms: 1_000,
-        max_delay_ms: 8_000,
-        jitter: 0.5,
-        ..RetryPolicy::default()
-    };
+    let policy =
+        RetryPolicy { initial_delay_ms: 1_000, max_delay_ms: 8_000, jitter: 0.5, ..RetryPolicy::default() };
     let ceilings = [1_000u64, 2_000, 4_000, 8_000, 8_000];
     let mut seen_below_ceiling = false;
     for seed in 0..200 {
@@ -391,11 +312,7 @@ fn jittered_delays_stay_within_their_bounds() {
 
 #[test]
 fn full_jitter_spreads_over_the_whole_range() {
-    let policy = RetryPolicy {
-        initial_delay_ms: 1_000,
-        jitter: 1.0,
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy { initial_delay_ms: 1_000, jitter: 1.0, ..RetryPolicy::default() };
     let delays: Vec<u64> = (0..500)
         .map(|seed| {
             let mut engine = Engine::new(policy.clone(), Parser::new(), seed).unwrap();
@@ -412,9 +329,7 @@ fn same_seed_same_delays() {
     let run = |seed| {
         let mut engine = Engine::new(RetryPolicy::default(), Parser::new(), seed).unwrap();
         open(&mut engine);
-        (0..5)
-            .map(|_| delay_after_end(&mut engine))
-            .collect::<Vec<_>>()
+        (0..5).map(|_| delay_after_end(&mut engine)).collect::<Vec<_>>()
     };
     assert_eq!(run(9), run(9));
     assert_ne!(run(9), run(10));
@@ -422,19 +337,13 @@ fn same_seed_same_delays() {
 
 #[test]
 fn a_delivered_event_resets_the_backoff() {
-    let policy = RetryPolicy {
-        initial_delay_ms: 1_000,
-        ..no_jitter()
-    };
+    let policy = RetryPolicy { initial_delay_ms: 1_000, ..no_jitter() };
     let mut engine = engine_with(policy);
     open(&mut engine);
     assert_eq!(delay_after_end(&mut engine), 1_000);
     assert_eq!(delay_after_end(&mut engine), 2_000);
     engine.on_chunk(b"data: progress\n\n");
-    assert!(matches!(
-        drain(&mut engine).as_slice(),
-        [Action::Message(_)]
-    ));
+    assert!(matches!(drain(&mut engine).as_slice(), [Action::Message(_)]));
     assert_eq!(delay_after_end(&mut engine), 1_000);
 }
 
@@ -449,104 +358,57 @@ fn retry_zero_reconnects_at_once_but_repeated_failures_still_back_off() {
 
 #[test]
 fn max_retries_gives_up_after_that_many_failed_reconnects() {
-    let policy = RetryPolicy {
-        max_retries: Some(2),
-        ..no_jitter()
-    };
+    let policy = RetryPolicy { max_retries: Some(2), ..no_jitter() };
     let mut engine = engine_with(policy);
     open(&mut engine);
     delay_after_end(&mut engine);
     delay_after_end(&mut engine);
     engine.on_end();
-    assert_eq!(
-        drain(&mut engine),
-        [Action::Failed {
-            reason: Reason::BodyEnded,
-            retries_exhausted: true
-        }]
-    );
+    assert_eq!(drain(&mut engine), [Action::Failed { reason: Reason::BodyEnded, retries_exhausted: true }]);
     assert_eq!(engine.ready_state(), ReadyState::Closed);
 }
 
 #[test]
 fn max_retries_zero_never_reconnects() {
-    let mut engine = engine_with(RetryPolicy {
-        max_retries: Some(0),
-        ..RetryPolicy::default()
-    });
+    let mut engine = engine_with(RetryPolicy { max_retries: Some(0), ..RetryPolicy::default() });
     engine.connect();
     engine.on_network_error();
-    let failed = Action::Failed {
-        reason: Reason::Network,
-        retries_exhausted: true,
-    };
+    let failed = Action::Failed { reason: Reason::Network, retries_exhausted: true };
     assert_eq!(drain(&mut engine), [connect(""), failed]);
 }
 
 #[test]
 fn retry_on_status_reconnects_and_honours_retry_after() {
-    let policy = RetryPolicy {
-        initial_delay_ms: 1_000,
-        retry_on_status: vec![503],
-        ..RetryPolicy::default()
-    };
+    let policy =
+        RetryPolicy { initial_delay_ms: 1_000, retry_on_status: vec![503], ..RetryPolicy::default() };
     let mut engine = engine_with(policy);
     engine.connect();
     engine.on_response(503, None, Some(5_000));
-    let reconnect = Action::Reconnecting {
-        delay_ms: 5_000,
-        reason: Reason::Status(503),
-    };
+    let reconnect = Action::Reconnecting { delay_ms: 5_000, reason: Reason::Status(503) };
     assert_eq!(drain(&mut engine), [connect(""), reconnect]);
     assert_eq!(engine.ready_state(), ReadyState::Connecting);
     engine.on_retry_timer();
     engine.on_response(500, None, Some(5_000));
-    let failed = Action::Failed {
-        reason: Reason::Status(500),
-        retries_exhausted: false,
-    };
-    assert_eq!(
-        drain(&mut engine),
-        [connect(""), failed],
-        "500 is not in the list"
-    );
+    let failed = Action::Failed { reason: Reason::Status(500), retries_exhausted: false };
+    assert_eq!(drain(&mut engine), [connect(""), failed], "500 is not in the list");
 }
 
 #[test]
 fn retry_after_shorter_than_the_backoff_does_not_shorten_it() {
-    let policy = RetryPolicy {
-        initial_delay_ms: 4_000,
-        retry_on_status: vec![429],
-        ..no_jitter()
-    };
+    let policy = RetryPolicy { initial_delay_ms: 4_000, retry_on_status: vec![429], ..no_jitter() };
     let mut engine = engine_with(policy);
     engine.connect();
     engine.on_response(429, None, Some(1_000));
-    assert!(matches!(
-        drain(&mut engine).last(),
-        Some(Action::Reconnecting {
-            delay_ms: 4_000,
-            ..
-        })
-    ));
+    assert!(matches!(drain(&mut engine).last(), Some(Action::Reconnecting { delay_ms: 4_000, .. })));
 }
 
 #[test]
 fn delays_are_clamped_to_what_a_timer_can_wait() {
-    let policy = RetryPolicy {
-        retry_on_status: vec![503],
-        ..RetryPolicy::default()
-    };
+    let policy = RetryPolicy { retry_on_status: vec![503], ..RetryPolicy::default() };
     let mut engine = engine_with(policy);
     engine.connect();
     engine.on_response(503, None, Some(u64::MAX));
-    assert!(matches!(
-        drain(&mut engine).last(),
-        Some(Action::Reconnecting {
-            delay_ms: MAX_TIMER_MS,
-            ..
-        })
-    ));
+    assert!(matches!(drain(&mut engine).last(), Some(Action::Reconnecting { delay_ms: MAX_TIMER_MS, .. })));
 }
 
 #[test]
@@ -554,27 +416,11 @@ fn retry_after_reads_seconds_and_http_dates() {
     let now = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
     assert_eq!(retry_after_ms("120", now), Some(120_000));
     assert_eq!(retry_after_ms(" 0 ", now), Some(0));
-    assert_eq!(
-        retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", now),
-        Some(0)
-    );
-    assert_eq!(
-        retry_after_ms("Sun, 06 Nov 1994 08:50:07 GMT", now),
-        Some(30_000)
-    );
-    assert_eq!(
-        retry_after_ms("Sat, 01 Jan 2000 00:00:00 GMT", 0),
-        Some(946_684_800_000)
-    );
-    assert_eq!(
-        retry_after_ms("Thu, 29 Feb 2024 12:00:00 GMT", 0),
-        Some(1_709_208_000_000)
-    );
-    assert_eq!(
-        retry_after_ms("Sat, 05 Nov 1994 08:49:37 GMT", now),
-        Some(0),
-        "a past date waits nothing"
-    );
+    assert_eq!(retry_after_ms("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(0));
+    assert_eq!(retry_after_ms("Sun, 06 Nov 1994 08:50:07 GMT", now), Some(30_000));
+    assert_eq!(retry_after_ms("Sat, 01 Jan 2000 00:00:00 GMT", 0), Some(946_684_800_000));
+    assert_eq!(retry_after_ms("Thu, 29 Feb 2024 12:00:00 GMT", 0), Some(1_709_208_000_000));
+    assert_eq!(retry_after_ms("Sat, 05 Nov 1994 08:49:37 GMT", now), Some(0), "a past date waits nothing");
     for bad in [
         "",
         "-1",
@@ -591,46 +437,15 @@ fn retry_after_reads_seconds_and_http_dates() {
 #[test]
 fn nonsensical_policies_are_refused() {
     let refuse = |policy: RetryPolicy| Engine::new(policy, Parser::new(), 0).err();
+    assert_eq!(refuse(RetryPolicy { factor: 0.5, ..RetryPolicy::default() }), Some(ConfigError::Factor));
+    assert_eq!(refuse(RetryPolicy { factor: f64::NAN, ..RetryPolicy::default() }), Some(ConfigError::Factor));
     assert_eq!(
-        refuse(RetryPolicy {
-            factor: 0.5,
-            ..RetryPolicy::default()
-        }),
+        refuse(RetryPolicy { factor: f64::INFINITY, ..RetryPolicy::default() }),
         Some(ConfigError::Factor)
     );
-    assert_eq!(
-        refuse(RetryPolicy {
-            factor: f64::NAN,
-            ..RetryPolicy::default()
-        }),
-        Some(ConfigError::Factor)
-    );
-    assert_eq!(
-        refuse(RetryPolicy {
-            factor: f64::INFINITY,
-            ..RetryPolicy::default()
-        }),
-        Some(ConfigError::Factor)
-    );
-    assert_eq!(
-        refuse(RetryPolicy {
-            jitter: 1.5,
-            ..RetryPolicy::default()
-        }),
-        Some(ConfigError::Jitter)
-    );
-    assert_eq!(
-        refuse(RetryPolicy {
-            jitter: -0.1,
-            ..RetryPolicy::default()
-        }),
-        Some(ConfigError::Jitter)
-    );
-    let short_max = RetryPolicy {
-        initial_delay_ms: 5_000,
-        max_delay_ms: 1_000,
-        ..RetryPolicy::default()
-    };
+    assert_eq!(refuse(RetryPolicy { jitter: 1.5, ..RetryPolicy::default() }), Some(ConfigError::Jitter));
+    assert_eq!(refuse(RetryPolicy { jitter: -0.1, ..RetryPolicy::default() }), Some(ConfigError::Jitter));
+    let short_max = RetryPolicy { initial_delay_ms: 5_000, max_delay_ms: 1_000, ..RetryPolicy::default() };
     assert_eq!(refuse(short_max), Some(ConfigError::MaxDelay));
     assert_eq!(refuse(RetryPolicy::default()), None);
 }

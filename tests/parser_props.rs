@@ -42,10 +42,7 @@ fn stream() -> impl Strategy<Value = Vec<u8>> {
 
 /// Cuts `bytes` at the given fractions of its length.
 fn cut<'a>(bytes: &'a [u8], cuts: &[prop::sample::Index]) -> Vec<&'a [u8]> {
-    let mut points: Vec<usize> = cuts
-        .iter()
-        .map(|index| index.index(bytes.len() + 1))
-        .collect();
+    let mut points: Vec<usize> = cuts.iter().map(|index| index.index(bytes.len() + 1)).collect();
     points.sort_unstable();
     let mut chunks = Vec::new();
     let mut start = 0;
@@ -97,13 +94,7 @@ proptest! {
 }
 
 /// The fields of a frame the encoder accepts: type, id, data, retry, comment.
-type FrameParts = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<u64>,
-    Option<String>,
-);
+type FrameParts = (Option<String>, Option<String>, Option<String>, Option<u64>, Option<String>);
 
 fn frame_parts() -> impl Strategy<Value = FrameParts> {
     (
@@ -155,11 +146,7 @@ fn expected_items(frames: &[FrameParts]) -> Output {
         if let Some(data) = data {
             let data = data.replace("\r\n", "\n").replace('\r', "\n");
             let event_type = event_type.clone().unwrap_or_default();
-            out.push(Ok(Item::Event(Event::new(
-                event_type,
-                data,
-                last_id.clone(),
-            ))));
+            out.push(Ok(Item::Event(Event::new(event_type, data, last_id.clone()))));
         }
     }
     out

@@ -25,10 +25,7 @@ fn multibyte_character_split_at_every_byte_position_comes_out_whole() {
     }
     // And one byte at a time.
     let bytes: Vec<&[u8]> = stream.chunks(1).collect();
-    assert_eq!(
-        feed_chunks(&mut Parser::new(), &bytes),
-        [Ok(Item::Event(message("é€😀", "")))]
-    );
+    assert_eq!(feed_chunks(&mut Parser::new(), &bytes), [Ok(Item::Event(message("é€😀", "")))]);
 }
 
 #[test]
@@ -41,10 +38,7 @@ fn invalid_bytes_become_replacement_characters_like_the_whatwg_decoder() {
         (b"data: \xF0\x9F\x98\n\n", "\u{FFFD}"),
         (b"data: \xE2\x82x\n\n", "\u{FFFD}x"),
         (b"data: \x80\x80\n\n", "\u{FFFD}\u{FFFD}"),
-        (
-            b"data: \xF4\x90\x80\x80\n\n",
-            "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}",
-        ),
+        (b"data: \xF4\x90\x80\x80\n\n", "\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"),
     ];
     for (stream, expected) in cases {
         assert_eq!(data(stream), [expected], "{stream:?}");
@@ -72,10 +66,7 @@ fn one_leading_bom_is_removed() {
 #[test]
 fn a_second_bom_belongs_to_the_first_line() {
     // The first line's field name becomes "\u{FEFF}data", an unknown field.
-    assert_eq!(
-        data(b"\xEF\xBB\xBF\xEF\xBB\xBFdata: x\n\ndata: y\n\n"),
-        ["y"]
-    );
+    assert_eq!(data(b"\xEF\xBB\xBF\xEF\xBB\xBFdata: x\n\ndata: y\n\n"), ["y"]);
 }
 
 #[test]
@@ -112,38 +103,26 @@ fn each_new_stream_may_start_with_a_bom() {
 
 #[test]
 fn crlf_lf_and_cr_all_end_lines() {
-    assert_eq!(
-        data(b"data: a\r\ndata: b\ndata: c\rdata: d\r\n\r\n"),
-        ["a\nb\nc\nd"]
-    );
+    assert_eq!(data(b"data: a\r\ndata: b\ndata: c\rdata: d\r\n\r\n"), ["a\nb\nc\nd"]);
 }
 
 #[test]
 fn a_file_of_lone_crs_parses() {
-    assert_eq!(
-        data(b"event: t\rdata: 1\rdata: 2\r\rdata: 3\r\r"),
-        ["1\n2", "3"]
-    );
+    assert_eq!(data(b"event: t\rdata: 1\rdata: 2\r\rdata: 3\r\r"), ["1\n2", "3"]);
     assert_eq!(events(b"event: t\rdata: 1\r\r")[0].event_type(), "t");
 }
 
 #[test]
 fn crlf_split_over_chunks_is_one_line_end() {
     // Were the LF a second line end, it would be a blank line dispatching "a" alone.
-    let out = feed_chunks(
-        &mut Parser::new(),
-        &[b"data: a\r", b"\ndata: b\r", b"\n\r", b"\n"],
-    );
+    let out = feed_chunks(&mut Parser::new(), &[b"data: a\r", b"\ndata: b\r", b"\n\r", b"\n"]);
     assert_eq!(out, [Ok(Item::Event(message("a\nb", "")))]);
 }
 
 #[test]
 fn cr_at_chunk_end_completes_the_line_at_once() {
     let mut parser = Parser::new();
-    assert_eq!(
-        feed_chunks(&mut parser, &[b"data: a\n\r"]),
-        [Ok(Item::Event(message("a", "")))]
-    );
+    assert_eq!(feed_chunks(&mut parser, &[b"data: a\n\r"]), [Ok(Item::Event(message("a", "")))]);
 }
 
 #[test]
@@ -236,10 +215,7 @@ fn value_is_everything_after_the_first_colon() {
 
 #[test]
 fn field_names_are_case_sensitive_and_exact() {
-    assert_eq!(
-        data(b"Data: a\n\nDATA: b\n\ndata : c\n\n data: d\n\n"),
-        Vec::<String>::new()
-    );
+    assert_eq!(data(b"Data: a\n\nDATA: b\n\ndata : c\n\n data: d\n\n"), Vec::<String>::new());
     assert_eq!(events(b"Event: x\ndata: a\n\n")[0].event_type(), "message");
     assert_eq!(events(b"ID: 9\ndata: a\n\n")[0].id(), "");
 }
@@ -265,35 +241,20 @@ fn data_lines_are_joined_with_lf() {
 #[test]
 fn id_sets_the_last_event_id() {
     assert_eq!(events(b"id: 42\ndata: x\n\n"), [message("x", "42")]);
-    assert_eq!(
-        events(b"id:  spaced \ndata: x\n\n"),
-        [message("x", " spaced ")]
-    );
-    assert_eq!(
-        events("id: ünï\ndata: x\n\n".as_bytes()),
-        [message("x", "ünï")]
-    );
+    assert_eq!(events(b"id:  spaced \ndata: x\n\n"), [message("x", " spaced ")]);
+    assert_eq!(events("id: ünï\ndata: x\n\n".as_bytes()), [message("x", "ünï")]);
 }
 
 #[test]
 fn id_with_nul_is_ignored() {
-    assert_eq!(
-        events(b"id: 1\n\nid: x\0\ndata: a\n\n"),
-        [message("a", "1")]
-    );
-    assert_eq!(
-        events(b"id: 1\n\nid: \0x\ndata: a\n\n"),
-        [message("a", "1")]
-    );
+    assert_eq!(events(b"id: 1\n\nid: x\0\ndata: a\n\n"), [message("a", "1")]);
+    assert_eq!(events(b"id: 1\n\nid: \0x\ndata: a\n\n"), [message("a", "1")]);
     assert_eq!(events(b"id: 1\n\nid: \0\ndata: a\n\n"), [message("a", "1")]);
 }
 
 #[test]
 fn nul_elsewhere_is_kept() {
-    assert_eq!(
-        events(b"event: a\0b\ndata: c\0d\n\n"),
-        [Event::new("a\0b", "c\0d", "")]
-    );
+    assert_eq!(events(b"event: a\0b\ndata: c\0d\n\n"), [Event::new("a\0b", "c\0d", "")]);
 }
 
 #[test]
@@ -323,10 +284,7 @@ fn retry_takes_only_ascii_digits() {
 
 #[test]
 fn retry_is_reported_at_once_without_a_blank_line() {
-    assert_eq!(
-        feed_chunks(&mut Parser::new(), &[b"retry: 5\n"]),
-        [Ok(Item::Retry(5))]
-    );
+    assert_eq!(feed_chunks(&mut Parser::new(), &[b"retry: 5\n"]), [Ok(Item::Retry(5))]);
 }
 
 #[test]
@@ -352,10 +310,7 @@ fn unterminated_event_is_discarded_with_its_id() {
 #[test]
 fn unterminated_line_is_discarded_at_end_of_stream() {
     let mut parser = Parser::new();
-    assert_eq!(
-        feed_chunks(&mut parser, &[b"data: a\n\ndata: partial"]).len(),
-        1
-    );
+    assert_eq!(feed_chunks(&mut parser, &[b"data: a\n\ndata: partial"]).len(), 1);
     parser.end_stream();
     let next = feed_chunks(&mut parser, &[b"\n\n"]);
     assert_eq!(next, []);
@@ -367,10 +322,7 @@ fn a_pending_cr_does_not_swallow_the_next_streams_first_lf() {
     feed_chunks(&mut parser, &[b"data: a\r"]);
     parser.end_stream();
     // A new stream's leading LF is a blank line of its own (with nothing to dispatch).
-    assert_eq!(
-        feed_chunks(&mut parser, &[b"\ndata: b\n\n"]),
-        [Ok(Item::Event(message("b", "")))]
-    );
+    assert_eq!(feed_chunks(&mut parser, &[b"\ndata: b\n\n"]), [Ok(Item::Event(message("b", "")))]);
 }
 
 // Rule 10: dispatch.
@@ -380,26 +332,17 @@ fn id_only_block_updates_the_last_event_id() {
     let mut parser = Parser::new();
     assert_eq!(feed_chunks(&mut parser, &[b"id: 5\n\n"]), []);
     assert_eq!(parser.last_event_id(), "5");
-    assert_eq!(
-        feed_chunks(&mut parser, &[b"data: x\n\n"]),
-        [Ok(Item::Event(message("x", "5")))]
-    );
+    assert_eq!(feed_chunks(&mut parser, &[b"data: x\n\n"]), [Ok(Item::Event(message("x", "5")))]);
 }
 
 #[test]
 fn id_buffer_is_not_reset_by_dispatch() {
-    assert_eq!(
-        events(b"id: 1\ndata: a\n\ndata: b\n\n"),
-        [message("a", "1"), message("b", "1")]
-    );
+    assert_eq!(events(b"id: 1\ndata: a\n\ndata: b\n\n"), [message("a", "1"), message("b", "1")]);
 }
 
 #[test]
 fn empty_id_clears_the_last_event_id() {
-    assert_eq!(
-        events(b"id: 1\ndata: a\n\nid\ndata: b\n\n"),
-        [message("a", "1"), message("b", "")]
-    );
+    assert_eq!(events(b"id: 1\ndata: a\n\nid\ndata: b\n\n"), [message("a", "1"), message("b", "")]);
     assert_eq!(events(b"id: 1\ndata: a\n\nid:\ndata: b\n\n")[1].id(), "");
 }
 
@@ -426,23 +369,14 @@ fn one_trailing_lf_is_removed() {
 #[test]
 fn type_is_reset_after_each_dispatch() {
     let got = events(b"event: t\ndata: a\n\ndata: b\n\n");
-    assert_eq!(
-        got,
-        [Event::new("t", "a", ""), Event::new("message", "b", "")]
-    );
+    assert_eq!(got, [Event::new("t", "a", ""), Event::new("message", "b", "")]);
 }
 
 #[test]
 fn initial_last_event_id_is_used_until_the_server_sets_one() {
     let make = || Parser::new().with_last_event_id("7");
     let out = parse_every_way_with(b"data: a\n\nid: 8\ndata: b\n\n", make);
-    assert_eq!(
-        out,
-        [
-            Ok(Item::Event(message("a", "7"))),
-            Ok(Item::Event(message("b", "8")))
-        ]
-    );
+    assert_eq!(out, [Ok(Item::Event(message("a", "7"))), Ok(Item::Event(message("b", "8")))]);
 }
 
 // Bounded buffers.
@@ -465,17 +399,8 @@ fn oversized_event_is_an_error_and_the_stream_goes_on() {
 #[test]
 fn oversized_single_line_is_skipped_without_being_held() {
     let make = || Parser::new().with_max_event_size(8);
-    let out = parse_every_way_with(
-        b"data: this line is too long\ndata: more\n\ndata: ok\n\n",
-        make,
-    );
-    assert_eq!(
-        out,
-        [
-            Err(ParseError::EventTooLarge { limit: 8 }),
-            Ok(Item::Event(message("ok", "")))
-        ]
-    );
+    let out = parse_every_way_with(b"data: this line is too long\ndata: more\n\ndata: ok\n\n", make);
+    assert_eq!(out, [Err(ParseError::EventTooLarge { limit: 8 }), Ok(Item::Event(message("ok", "")))]);
 }
 
 #[test]
@@ -489,17 +414,8 @@ fn event_at_exactly_the_limit_passes() {
 #[test]
 fn fields_read_before_the_overflow_keep_their_effect() {
     let mut parser = Parser::new().with_max_event_size(10);
-    let out = feed_chunks(
-        &mut parser,
-        &[b"id: 4\nevent: big\ndata: 0123456789\n\ndata: x\n\n"],
-    );
-    assert_eq!(
-        out,
-        [
-            Err(ParseError::EventTooLarge { limit: 10 }),
-            Ok(Item::Event(message("x", "4")))
-        ]
-    );
+    let out = feed_chunks(&mut parser, &[b"id: 4\nevent: big\ndata: 0123456789\n\ndata: x\n\n"]);
+    assert_eq!(out, [Err(ParseError::EventTooLarge { limit: 10 }), Ok(Item::Event(message("x", "4")))]);
 }
 
 #[test]
@@ -508,8 +424,5 @@ fn end_of_stream_stops_a_skip() {
     let out = feed_chunks(&mut parser, &[b"data: too long"]);
     assert_eq!(out, [Err(ParseError::EventTooLarge { limit: 4 })]);
     parser.end_stream();
-    assert_eq!(
-        feed_chunks(&mut parser, &[b"data\n\n"]),
-        [Ok(Item::Event(message("", "")))]
-    );
+    assert_eq!(feed_chunks(&mut parser, &[b"data\n\n"]), [Ok(Item::Event(message("", "")))]);
 }

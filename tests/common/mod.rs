@@ -25,19 +25,11 @@ pub fn parse_every_way_with(stream: &[u8], make: impl Fn() -> Parser) -> Output 
     let whole = feed_chunks(&mut make(), &[stream]);
     for size in 1..=3 {
         let chunks: Vec<&[u8]> = stream.chunks(size).collect();
-        assert_eq!(
-            feed_chunks(&mut make(), &chunks),
-            whole,
-            "chunks of {size} bytes"
-        );
+        assert_eq!(feed_chunks(&mut make(), &chunks), whole, "chunks of {size} bytes");
     }
     for at in 0..=stream.len() {
         let (head, tail) = stream.split_at(at);
-        assert_eq!(
-            feed_chunks(&mut make(), &[head, tail]),
-            whole,
-            "split at byte {at}"
-        );
+        assert_eq!(feed_chunks(&mut make(), &[head, tail]), whole, "split at byte {at}");
     }
     whole
 }

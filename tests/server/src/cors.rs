@@ -9,22 +9,13 @@ use axum::response::Response;
 
 pub async fn allow(request: Request, next: Next) -> Response {
     let origin = request.headers().get(header::ORIGIN).cloned();
-    let refuse = request
-        .uri()
-        .query()
-        .is_some_and(|query| query.split('&').any(|pair| pair == "cors=none"));
+    let refuse = request.uri().query().is_some_and(|query| query.split('&').any(|pair| pair == "cors=none"));
     let Some(origin) = origin.filter(|_| !refuse) else {
         return next.run(request).await;
     };
     let preflight = request.method() == Method::OPTIONS;
-    let asked_headers = request
-        .headers()
-        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
-        .cloned();
-    let asked_method = request
-        .headers()
-        .get(header::ACCESS_CONTROL_REQUEST_METHOD)
-        .cloned();
+    let asked_headers = request.headers().get(header::ACCESS_CONTROL_REQUEST_HEADERS).cloned();
+    let asked_method = request.headers().get(header::ACCESS_CONTROL_REQUEST_METHOD).cloned();
     let mut response = if preflight {
         let mut response = Response::new(Body::empty());
         *response.status_mut() = StatusCode::NO_CONTENT;
@@ -34,14 +25,8 @@ pub async fn allow(request: Request, next: Next) -> Response {
     };
     let headers = response.headers_mut();
     headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
-        HeaderValue::from_static("true"),
-    );
-    headers.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("*"),
-    );
+    headers.insert(header::ACCESS_CONTROL_ALLOW_CREDENTIALS, HeaderValue::from_static("true"));
+    headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("*"));
     if let Some(asked) = asked_headers {
         headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, asked);
     }

@@ -37,17 +37,11 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let root = std::env::args()
-        .nth(1)
-        .map_or_else(|| PathBuf::from("."), PathBuf::from);
+    let root = std::env::args().nth(1).map_or_else(|| PathBuf::from("."), PathBuf::from);
     let log = requests::Log::default();
     let primary = TcpListener::bind("127.0.0.1:0").await?;
     let secondary = TcpListener::bind("127.0.0.1:0").await?;
-    println!(
-        "LISTENING {} {}",
-        primary.local_addr()?.port(),
-        secondary.local_addr()?.port()
-    );
+    println!("LISTENING {} {}", primary.local_addr()?.port(), secondary.local_addr()?.port());
     let serve = |listener: TcpListener| {
         let app = app(root.clone(), log.clone());
         tokio::spawn(async move { axum::serve(listener, app).await })

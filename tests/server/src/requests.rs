@@ -18,10 +18,7 @@ impl Log {
     /// Records a request and returns how many the key has seen, this one included.
     pub fn record(&self, key: Option<String>, entry: Value) -> usize {
         let Some(key) = key else { return 0 };
-        let mut entries = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let list = entries.entry(key).or_default();
         list.push(entry);
         list.len()
@@ -29,10 +26,7 @@ impl Log {
 
     /// Marks the latest request of `key` as closed by the client.
     pub fn mark_closed(&self, key: &str, index: usize) {
-        let mut entries = self
-            .0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut entries = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(entry) = entries.get_mut(key).and_then(|list| list.get_mut(index)) {
             entry["closed"] = Value::Bool(true);
         }
@@ -45,10 +39,7 @@ pub fn describe(method: &Method, headers: &HeaderMap, query: &Params) -> Value {
     let headers: serde_json::Map<String, Value> = headers
         .iter()
         .map(|(name, value)| {
-            (
-                name.as_str().to_owned(),
-                Value::String(String::from_utf8_lossy(value.as_bytes()).into()),
-            )
+            (name.as_str().to_owned(), Value::String(String::from_utf8_lossy(value.as_bytes()).into()))
         })
         .collect();
     json!({
@@ -64,9 +55,6 @@ pub fn describe(method: &Method, headers: &HeaderMap, query: &Params) -> Value {
 pub async fn show(State(log): State<Log>, RawQuery(query): RawQuery) -> Json<Value> {
     let params = Params::parse(query.as_deref());
     let key = params.text("key").unwrap_or_default();
-    let entries = log
-        .0
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entries = log.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     Json(Value::Array(entries.get(&key).cloned().unwrap_or_default()))
 }

@@ -55,10 +55,7 @@ async fn record(
     params: &Params,
 ) -> (usize, Vec<u8>, Method, axum::http::HeaderMap) {
     let (parts, body) = request.into_parts();
-    let body = axum::body::to_bytes(body, 64 * 1024 * 1024)
-        .await
-        .map(|b| b.to_vec())
-        .unwrap_or_default();
+    let body = axum::body::to_bytes(body, 64 * 1024 * 1024).await.map(|b| b.to_vec()).unwrap_or_default();
     let entry = describe(&parts.method, &parts.headers, params);
     let number = log.record(params.text("key"), entry);
     (number, body, parts.method, parts.headers)
@@ -117,53 +114,33 @@ pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Req
     if let Some(then) = params.number("then").filter(|_| number > 1) {
         return plain_status(then as u16);
     }
-    let body = expand_fill(
-        params.bytes("body").unwrap_or_default(),
-        params.number("fill").unwrap_or(0) as usize,
-    );
-    let chunk = params
-        .number("chunk")
-        .map_or(body.len().max(1), |size| size.max(1) as usize);
+    let body =
+        expand_fill(params.bytes("body").unwrap_or_default(), params.number("fill").unwrap_or(0) as usize);
+    let chunk = params.number("chunk").map_or(body.len().max(1), |size| size.max(1) as usize);
     let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
     let delay = Duration::from_millis(params.number("delay").unwrap_or(0));
-    let status = StatusCode::from_u16(params.number("status").unwrap_or(200) as u16)
-        .unwrap_or(StatusCode::OK);
-    let content_type = params
-        .text("ct")
-        .unwrap_or_else(|| "text/event-stream".into());
+    let status =
+        StatusCode::from_u16(params.number("status").unwrap_or(200) as u16).unwrap_or(StatusCode::OK);
+    let content_type = params.text("ct").unwrap_or_else(|| "text/event-stream".into());
     let content_type = (content_type != "none").then_some(content_type);
-    let guard = CloseGuard {
-        log,
-        key: params.text("key"),
-        index: number.saturating_sub(1),
-    };
+    let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
     let mut response = event_stream_response(
         status,
         content_type.as_deref(),
         stream_body(chunks, delay, Ending::from(&params), guard),
     );
-    if let Some(value) = params
-        .text("retry_after")
-        .and_then(|value| HeaderValue::from_str(&value).ok())
-    {
+    if let Some(value) = params.text("retry_after").and_then(|value| HeaderValue::from_str(&value).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
 }
 
 /// `/sse/redirect`: answers `status` (default 302) with `Location: to`.
-pub async fn redirect(
-    State(log): State<Log>,
-    RawQuery(query): RawQuery,
-    request: Request,
-) -> Response {
+pub async fn redirect(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     record(&log, request, &params).await;
     let mut response = plain_status(params.number("status").unwrap_or(302) as u16);
-    if let Some(location) = params
-        .text("to")
-        .and_then(|to| HeaderValue::from_str(&to).ok())
-    {
+    if let Some(location) = params.text("to").and_then(|to| HeaderValue::from_str(&to).ok()) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
@@ -172,11 +149,7 @@ pub async fn redirect(
 /// `/sse/counter`: events `id: n / data: n` from the one after `Last-Event-ID` (or 1) up
 /// to `count`, `per` events per connection (then the body ends and the client resumes),
 /// `interval` ms apart, after a `retry:` of `retry` ms (default 10).
-pub async fn counter(
-    State(log): State<Log>,
-    RawQuery(query): RawQuery,
-    request: Request,
-) -> Response {
+pub async fn counter(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     let (number, _, _, headers) = record(&log, request, &params).await;
     let resume_after: u64 = headers
@@ -189,19 +162,11 @@ pub async fn counter(
     let end = count.min(resume_after.saturating_add(per));
     let mut chunks = Vec::new();
     let mut head = Vec::new();
-    let _ = Frame::new()
-        .retry(params.number("retry").unwrap_or(10))
-        .encode_into(&mut head);
+    let _ = Frame::new().retry(params.number("retry").unwrap_or(10)).encode_into(&mut head);
     chunks.push(head);
     for n in resume_after.saturating_add(1)..=end {
         let text = n.to_string();
-        chunks.push(
-            Frame::new()
-                .id(text.clone())
-                .data(text)
-                .to_bytes()
-                .unwrap_or_default(),
-        );
+        chunks.push(Frame::new().id(text.clone()).data(text).to_bytes().unwrap_or_default());
     }
     let ending = if end >= count && params.text("end").as_deref() == Some("hang") {
         Ending::Hang
@@ -209,11 +174,7 @@ pub async fn counter(
         Ending::Close
     };
     let delay = Duration::from_millis(params.number("interval").unwrap_or(0));
-    let guard = CloseGuard {
-        log,
-        key: params.text("key"),
-        index: number.saturating_sub(1),
-    };
+    let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
     event_stream_response(
         StatusCode::OK,
         Some("text/event-stream"),
@@ -239,11 +200,7 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
         .id(number.to_string())
         .data(report.to_string());
     let chunks = vec![frame.to_bytes().unwrap_or_default()];
-    let guard = CloseGuard {
-        log,
-        key: params.text("key"),
-        index: number.saturating_sub(1),
-    };
+    let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
     event_stream_response(
         StatusCode::OK,
         Some("text/event-stream"),
