@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Runs the demo. For now it sets up and builds the package; the demo server and page
-# that show the client side by side with the native EventSource come in a later release.
+# Runs the demo: installs what is missing, builds the package and the demo server, then
+# serves www/ and the demo streams on 127.0.0.1 (port 8080, or $PORT; 0 picks a free one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/setup.sh
 bash scripts/build.sh
-echo "[demo] the package is built in pkg/ and js/; the interactive demo page is not part of this release yet."
+cargo build --quiet -p wasm-eventsource-demo
+exec target/debug/wasm-eventsource-demo --root . "$@"

@@ -20,7 +20,7 @@ step "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warn
 step "clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
 step "native tests" cargo test --workspace --quiet
 step "wasm build" bash scripts/build.sh
-step "test server build" cargo build --quiet -p sse-test-server
+step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
 step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
