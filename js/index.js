@@ -5,11 +5,4 @@ import { setWasmLoader } from './event-source.js';
 
 setWasmLoader(() => init({ module_or_path: new URL('../pkg/wasm_eventsource_bg.wasm', import.meta.url) }));
 
-export {
-  EventSource,
-  EventSourceError,
-  EventSourceErrorEvent,
-  EventSourceOpenEvent,
-  ready,
-} from './event-source.js';
-export { SseParser } from '../pkg/wasm_eventsource.js';
+export * from './api.js';

@@ -8,11 +8,4 @@ setWasmLoader(async () =>
   init({ module_or_path: await readFile(new URL('../pkg/wasm_eventsource_bg.wasm', import.meta.url)) }),
 );
 
-export {
-  EventSource,
-  EventSourceError,
-  EventSourceErrorEvent,
-  EventSourceOpenEvent,
-  ready,
-} from './event-source.js';
-export { SseParser } from '../pkg/wasm_eventsource.js';
+export * from './api.js';
