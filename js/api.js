@@ -4,6 +4,4 @@ export {
   EventSourceError,
   EventSourceErrorEvent,
   EventSourceOpenEvent,
-  ready,
 } from './event-source.js';
-export { SseParser } from '../pkg/wasm_eventsource.js';

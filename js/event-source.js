@@ -1,6 +1,6 @@
 // The EventSource class: the native EventSource's surface over the Rust engine and
 // fetch transport, plus the options the native one lacks.
-import { Connection } from '../pkg/wasm_eventsource.js';
+import { Connection } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
 
 const CONNECTING = 0;
@@ -20,10 +20,6 @@ function loadWasm() {
   return wasmReady;
 }
 
-/** Resolves once the WebAssembly module is loaded (needed only before using SseParser). */
-export function ready() {
-  return loadWasm().then(() => undefined);
-}
 
 /** The `open` event: the response's status and headers. */
 export class EventSourceOpenEvent extends Event {
@@ -215,18 +211,16 @@ export class EventSource extends EventTarget {
       return;
     }
     this.#connection = new Connection(options, {
-      open: (status, statusText, headers) => {
+      open: (response) => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = OPEN;
-        this.dispatchEvent(new EventSourceOpenEvent(status, statusText, headers));
+        this.dispatchEvent(new EventSourceOpenEvent(response.status, response.statusText, response.headers));
       },
-      messages: (flat, origin) => {
-        for (let i = 0; i < flat.length; i += 3) {
-          if (this.#readyState === CLOSED) return;
-          const event = new MessageEvent(flat[i], { data: flat[i + 1], lastEventId: flat[i + 2], origin });
-          this.dispatchEvent(event);
-          for (const iterator of this.#iterators) iterator.push(event);
-        }
+      message: (type, data, lastEventId, origin) => {
+        if (this.#readyState === CLOSED) return;
+        const event = new MessageEvent(type, { data, lastEventId, origin });
+        this.dispatchEvent(event);
+        for (const iterator of this.#iterators) iterator.push(event);
       },
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
@@ -256,10 +250,9 @@ export class EventSource extends EventTarget {
     this.#finishIterators(new EventSourceError(event));
   }
 
-  /** Stops the connection and frees its WebAssembly memory at once. */
+  /** Stops the connection; it frees its WebAssembly memory at once. */
   #release() {
     this.#connection?.close();
-    this.#connection?.free();
     this.#connection = null;
   }
 

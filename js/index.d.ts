@@ -164,23 +164,3 @@ export declare class EventSource<Named extends string = never> extends EventTarg
    */
   [Symbol.asyncIterator](): AsyncIterator<MessageEvent<string>, undefined>;
 }
-
-/** Resolves once the WebAssembly module is loaded; needed only before using SseParser. */
-export declare function ready(): Promise<void>;
-
-/** The bare text/event-stream parser, for custom transports. Call `await ready()` first. */
-export declare class SseParser {
-  /** `maxEventSize` bounds one event, in bytes. */
-  constructor(maxEventSize?: number | null);
-  /** Parses a chunk; returns its events flattened as [type, data, lastEventId, ...]. */
-  feed(chunk: Uint8Array): string[];
-  /** The body ended: an unterminated event is dropped. */
-  endStream(): void;
-  readonly lastEventId: string;
-  /** The last `retry:` value, in milliseconds. */
-  readonly retry: number | undefined;
-  /** Events skipped for exceeding maxEventSize. */
-  readonly skippedEvents: number;
-  /** Frees the parser's WebAssembly memory. */
-  free(): void;
-}

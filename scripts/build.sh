@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the npm package's WebAssembly: release wasm32 build, then wasm-bindgen into pkg/.
+# Builds the npm package's WebAssembly: release wasm32 build, wasm-bindgen into pkg/, then
+# wasm-opt -Oz (binaryen, from the npm dev dependencies) over the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -7,7 +8,9 @@ cargo build --lib --release --target wasm32-unknown-unknown --quiet
 wasm-bindgen --target web --remove-name-section --remove-producers-section \
   --out-dir pkg --out-name wasm_eventsource \
   target/wasm32-unknown-unknown/release/wasm_eventsource.wasm
+npx --no-install wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/wasm_eventsource_bg.wasm -o pkg/wasm_eventsource_bg.wasm
 
-wasm_bytes=$(wc -c < pkg/wasm_eventsource_bg.wasm)
-wasm_gzip=$(gzip -9 -c pkg/wasm_eventsource_bg.wasm | wc -c)
-printf '[build] pkg/wasm_eventsource_bg.wasm: %s bytes (%s gzipped)\n' "$wasm_bytes" "$wasm_gzip"
+size() { printf '%s bytes (%s gzipped)' "$(wc -c < "$1")" "$(gzip -9 -c "$1" | wc -c)"; }
+printf '[build] pkg/wasm_eventsource_bg.wasm: %s\n' "$(size pkg/wasm_eventsource_bg.wasm)"

@@ -167,7 +167,7 @@ fn lines(text: &str) -> impl Iterator<Item = &[u8]> {
 }
 
 /// Writes `value` in decimal into `buf` and returns the digits used.
-fn format_decimal(mut value: u64, buf: &mut [u8; 20]) -> &[u8] {
+pub(crate) fn format_decimal(mut value: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut start = buf.len();
     loop {
         start -= 1;

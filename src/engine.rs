@@ -116,13 +116,20 @@ pub enum ConfigError {
     MaxDelay,
 }
 
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
+impl ConfigError {
+    /// What is wrong, in one sentence.
+    pub const fn message(self) -> &'static str {
+        match self {
             ConfigError::Factor => "retry factor must be a finite number >= 1",
             ConfigError::Jitter => "retry jitter must be between 0 and 1",
             ConfigError::MaxDelay => "retry maxDelay must be >= initialDelay",
-        })
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
     }
 }
 

@@ -22,8 +22,6 @@ pub mod engine;
 pub mod parser;
 
 #[cfg(target_arch = "wasm32")]
-mod fetch;
-#[cfg(target_arch = "wasm32")]
 mod js_api;
 
 pub use encoder::{EncodeError, Frame};

@@ -111,6 +111,9 @@ impl core::error::Error for ParseError {}
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
+/// Where the parser reports items.
+type Emit<'a> = dyn FnMut(Result<Item, ParseError>) + 'a;
+
 /// The incremental parser for one `EventSource`'s streams.
 ///
 /// Feed it each chunk of a response body with [`Parser::feed`]; call
@@ -198,9 +201,14 @@ impl Parser {
     /// items are the same as for the whole body in one chunk. An item is emitted as soon
     /// as its line ends: a chunk ending in CR needs no further byte.
     pub fn feed(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<Item, ParseError>)) {
+        self.feed_dyn(chunk, &mut emit);
+    }
+
+    /// The body of [`Parser::feed`], compiled once whatever closure the caller passes.
+    fn feed_dyn(&mut self, chunk: &[u8], emit: &mut Emit<'_>) {
         let mut rest = chunk;
         if self.bom_matched.is_some() {
-            rest = self.strip_bom(rest, &mut emit);
+            rest = self.strip_bom(rest, emit);
         }
         if self.after_cr && !rest.is_empty() {
             self.after_cr = false;
@@ -221,9 +229,9 @@ impl Parser {
                 [_, tail @ ..] => tail,
                 [] => &[],
             };
-            self.end_line(line, &mut emit);
+            self.end_line(line, emit);
         }
-        self.hold_partial_line(rest, &mut emit);
+        self.hold_partial_line(rest, emit);
     }
 
     /// The body ended or the connection dropped: an unterminated event is discarded
@@ -241,11 +249,7 @@ impl Parser {
     }
 
     /// Consumes a leading byte-order mark, which may arrive split over chunks.
-    fn strip_bom<'c>(
-        &mut self,
-        chunk: &'c [u8],
-        emit: &mut impl FnMut(Result<Item, ParseError>),
-    ) -> &'c [u8] {
+    fn strip_bom<'c>(&mut self, chunk: &'c [u8], emit: &mut Emit<'_>) -> &'c [u8] {
         let mut rest = chunk;
         while let Some(matched) = self.bom_matched {
             let Some((&byte, tail)) = rest.split_first() else {
@@ -264,7 +268,7 @@ impl Parser {
     }
 
     /// Keeps the start of a line whose end has not arrived yet.
-    fn hold_partial_line(&mut self, bytes: &[u8], emit: &mut impl FnMut(Result<Item, ParseError>)) {
+    fn hold_partial_line(&mut self, bytes: &[u8], emit: &mut Emit<'_>) {
         if bytes.is_empty() {
             return;
         }
@@ -280,7 +284,7 @@ impl Parser {
     }
 
     /// A line ended; `tail` is its part in the current chunk.
-    fn end_line(&mut self, tail: &[u8], emit: &mut impl FnMut(Result<Item, ParseError>)) {
+    fn end_line(&mut self, tail: &[u8], emit: &mut Emit<'_>) {
         if let Skip::Block { line_started } = self.skip {
             if !line_started && tail.is_empty() {
                 // The blank line that ends the skipped block: a dispatch with no data.
@@ -310,7 +314,7 @@ impl Parser {
         self.data.len().saturating_add(line_len) > self.max_event_size
     }
 
-    fn start_skipping(&mut self, line_started: bool, emit: &mut impl FnMut(Result<Item, ParseError>)) {
+    fn start_skipping(&mut self, line_started: bool, emit: &mut Emit<'_>) {
         self.line.clear();
         self.data.clear();
         self.has_data = false;
@@ -320,7 +324,7 @@ impl Parser {
     }
 
     /// Interprets one complete line (without its terminator).
-    fn process_line(&mut self, line: &[u8], emit: &mut impl FnMut(Result<Item, ParseError>)) {
+    fn process_line(&mut self, line: &[u8], emit: &mut Emit<'_>) {
         if line.is_empty() {
             self.dispatch(emit);
             return;
@@ -357,7 +361,7 @@ impl Parser {
     }
 
     /// The blank line: sets the last event ID and fires the event if it has data.
-    fn dispatch(&mut self, emit: &mut impl FnMut(Result<Item, ParseError>)) {
+    fn dispatch(&mut self, emit: &mut Emit<'_>) {
         if self.last_event_id != self.id_buffer {
             self.last_event_id.clone_from(&self.id_buffer);
         }

@@ -1,43 +1,73 @@
-// The built package loads in Node and its wasm parser works through the JS boundary.
+// The built wasm loads in Node, and the engine binding's action encoding (src/js_api.rs)
+// is what js/connection.js expects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ready, SseParser } from '../../js/node.js';
+import { readFile } from 'node:fs/promises';
+import init, { Engine } from '../../pkg/wasm_eventsource.js';
 
-await ready();
+await init({ module_or_path: await readFile(new URL('../../pkg/wasm_eventsource_bg.wasm', import.meta.url)) });
 const encoder = new TextEncoder();
 
-test('parses an event through the wasm boundary', () => {
-  const parser = new SseParser();
-  assert.deepEqual(parser.feed(encoder.encode('id: 7\nevent: tick\ndata: héllo\n\n')), ['tick', 'héllo', '7']);
-  assert.equal(parser.lastEventId, '7');
+/** An engine with no jitter, so delays are exact. */
+function engine({ maxEventSize, lastEventId, retryOnStatus = [], maxRetries } = {}) {
+  return new Engine(1000, 8000, 2, 0, maxRetries, Uint16Array.from(retryOnStatus), maxEventSize, lastEventId, 7);
+}
+
+function opened(options) {
+  const e = engine(options);
+  e.connect();
+  assert.equal(e.response(200, 'text/event-stream', undefined, Date.now()), 'o');
+  return e;
+}
+
+test('connect asks for a request with the last event id', () => {
+  assert.equal(engine().connect(), 'c\r');
+  assert.equal(engine({ lastEventId: '41' }).connect(), 'c\r41');
+});
+
+test('messages cross as CR-separated tokens, the id only when it changes', () => {
+  const e = opened();
+  const actions = e.chunk(encoder.encode('id: 7\nevent: tick\ndata: a\ndata: b\n\ndata: c\n\n'));
+  assert.deepEqual(actions.split('\r'), ['i', '7', 'm', 'tick', 'a\nb', 'm', '', 'c']);
 });
 
 test('a character split across chunks comes out whole', () => {
   const bytes = encoder.encode('data: €😀\n\n');
   for (let at = 0; at <= bytes.length; at++) {
-    const parser = new SseParser();
-    const got = [...parser.feed(bytes.subarray(0, at)), ...parser.feed(bytes.subarray(at))];
-    assert.deepEqual(got, ['message', '€😀', ''], `split at ${at}`);
+    const e = opened();
+    const actions = e.chunk(bytes.subarray(0, at)) + e.chunk(bytes.subarray(at));
+    assert.equal(actions, 'm\r\r€😀', `split at ${at}`);
   }
 });
 
-test('retry and oversized events are reported', () => {
-  const parser = new SseParser(12);
-  assert.deepEqual(parser.feed(encoder.encode('retry: 250\ndata: far too long\n\ndata: ok\n\n')), ['message', 'ok', '']);
-  assert.equal(parser.retry, 250);
-  assert.equal(parser.skippedEvents, 1);
+test('comments, skipped events, reconnects and failures are encoded', () => {
+  const e = opened({ maxEventSize: 12 });
+  assert.equal(e.chunk(encoder.encode(': hi\nretry: 250\ndata: far too long\n\ndata: ok\n\n')), 'k\rhi\rs\r12\rm\r\rok');
+  assert.equal(e.end(), 'r\r250\rended');
+  assert.equal(e.retryTimer(), 'c\r');
+  assert.equal(e.response(404, 'text/plain', undefined, Date.now()), 'f\rstatus\r0');
 });
 
-test('an unterminated event is dropped at end of stream', () => {
-  const parser = new SseParser();
-  assert.deepEqual(parser.feed(encoder.encode('id: 1\ndata: a')), []);
-  parser.endStream();
-  assert.deepEqual(parser.feed(encoder.encode('\n\n')), []);
-  assert.equal(parser.lastEventId, '');
+test('Retry-After is honoured for a status the policy retries', () => {
+  const e = engine({ retryOnStatus: [503] });
+  e.connect();
+  assert.equal(e.response(503, undefined, '5', Date.now()), 'r\r5000\rstatus');
+  const now = Date.UTC(2026, 0, 1);
+  assert.equal(e.retryTimer(), 'c\r');
+  assert.equal(e.response(503, undefined, new Date(now + 9000).toUTCString(), now), 'r\r9000\rstatus');
+});
+
+test('max retries ends in a failure that says so', () => {
+  const e = opened({ maxRetries: 0 });
+  assert.equal(e.networkError(), 'f\rnetwork\r1');
+});
+
+test('a bad policy throws a RangeError', () => {
+  assert.throws(() => new Engine(1000, 8000, 0.5, 0, undefined, new Uint16Array(), undefined, undefined, 1), RangeError);
 });
 
 test('both entries export exactly what index.d.ts declares', async () => {
-  const declared = ['EventSource', 'EventSourceError', 'EventSourceErrorEvent', 'EventSourceOpenEvent', 'SseParser', 'ready'];
+  const declared = ['EventSource', 'EventSourceError', 'EventSourceErrorEvent', 'EventSourceOpenEvent'];
   const node = await import('../../js/node.js');
   const browser = await import('../../js/index.js');
   assert.deepEqual(Object.keys(node).sort(), declared);

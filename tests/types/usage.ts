@@ -6,8 +6,6 @@ import {
   type EventSourceErrorEvent,
   type EventSourceInit,
   type EventSourceOpenEvent,
-  SseParser,
-  ready,
 } from 'wasm-eventsource';
 
 const init: EventSourceInit = {
@@ -60,16 +58,6 @@ async function iterate(): Promise<string[]> {
   return seen;
 }
 
-async function parse(): Promise<string[]> {
-  await ready();
-  const parser = new SseParser(1024);
-  const flat: string[] = parser.feed(new TextEncoder().encode('data: x\n\n'));
-  const retry: number | undefined = parser.retry;
-  void retry;
-  parser.free();
-  return flat;
-}
-
 // @ts-expect-error readyState is read-only
 source.readyState = 1;
 // @ts-expect-error the retry factor is a number
@@ -79,4 +67,4 @@ new EventSource('/x', { headers: () => 42 });
 // @ts-expect-error the url is required
 new EventSource();
 
-void [state, closed, iterate, parse];
+void [state, closed, iterate];
