@@ -17,14 +17,15 @@ step() {
 bash scripts/setup.sh
 step "format" cargo fmt --all -- --check
 step "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
-step "clippy (wasm32)" cargo clippy --all-targets --target wasm32-unknown-unknown --quiet -- -D warnings
+step "clippy (wasm32)" cargo clippy --all-targets --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
 step "native tests" cargo test --workspace --quiet
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
 step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
-step "wasm tests (headless Chromium)" cargo test --target wasm32-unknown-unknown --test browser_core
+step "wasm tests (headless Chromium)" bash scripts/with-test-server.sh \
+  cargo test --target wasm32-unknown-unknown --all-features --test browser_core --test browser_source
 
 # One closing line for the whole run, summed over every runner above.
 passed=$(grep -hoE '(test result: ok\. |^# pass )[0-9]+' "$log" | awk '{ sum += $NF } END { print sum + 0 }')

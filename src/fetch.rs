@@ -1,6 +1,8 @@
-//! The browser transport: runs an [`Engine`] over `fetch()` and a `ReadableStream` reader.
+//! The Rust transport: runs an [`Engine`] over `fetch()` and a `ReadableStream` reader,
+//! for the Rust-native [`crate::EventSource`]. (The npm package drives the same engine
+//! from JavaScript instead, in `js/connection.js`, which keeps its wasm small.)
 //!
-//! This is the only code that knows about the browser. It issues each request the engine
+//! This and `source.rs` are the only Rust code that knows about the browser. It issues each request the engine
 //! asks for, feeds the body's chunks to the engine, and carries out the engine's actions:
 //! it reports to a [`Listener`], arms the reconnect and stall timers, and aborts requests.
 //! Every request has a generation number; whatever a superseded request's promises still
@@ -11,6 +13,8 @@ use crate::parser::{Event, ParseError};
 use gloo_timers::callback::Timeout;
 use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -19,21 +23,50 @@ use web_sys::{
     RequestMode, RequestRedirect, Response,
 };
 
-/// What each request looks like. Values that may be functions are called before every
-/// (re)connect, so a fresh token or body is used each time.
+/// Computes extra request headers before every (re)connect.
+pub(crate) type HeadersFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>>>>>;
+
+/// A request body, sent again on every reconnect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// UTF-8 text, e.g. JSON.
+    Text(String),
+    /// Raw bytes.
+    Bytes(Vec<u8>),
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Body {
+        Body::Text(text)
+    }
+}
+
+impl From<&str> for Body {
+    fn from(text: &str) -> Body {
+        Body::Text(text.into())
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Body {
+        Body::Bytes(bytes)
+    }
+}
+
+/// What each request looks like.
 pub(crate) struct RequestConfig {
     /// The absolute URL.
     pub url: String,
-    /// The HTTP method (`GET` unless the caller chose another).
+    /// The HTTP method.
     pub method: String,
     /// Send cookies cross-origin (`credentials: "include"`).
     pub with_credentials: bool,
-    /// A `HeadersInit`, or a function returning one (or a promise of one).
-    pub headers: JsValue,
-    /// A request body, or a function returning one (or a promise of one).
-    pub body: JsValue,
-    /// A replacement for the global `fetch`, or `undefined`.
-    pub fetch: JsValue,
+    /// Fixed extra headers.
+    pub headers: Vec<(String, String)>,
+    /// Headers computed before every (re)connect; they win over fixed ones.
+    pub headers_fn: Option<HeadersFn>,
+    /// The request body.
+    pub body: Option<Body>,
     /// Reconnect when no byte arrived for this long (milliseconds).
     pub stall_timeout_ms: Option<u32>,
     /// How much of a failed response's body to keep for the error report.
@@ -52,9 +85,7 @@ pub(crate) enum Trouble {
 /// Everything known about an error, for the error event.
 pub(crate) struct ErrorReport {
     pub trouble: Trouble,
-    /// Whether a reconnect is scheduled.
-    pub will_retry: bool,
-    /// The reconnect delay, when one is scheduled.
+    /// The reconnect delay, when a reconnect is scheduled.
     pub retry_in_ms: Option<u64>,
     /// The connection failed because `max_retries` ran out.
     pub retries_exhausted: bool,
@@ -62,7 +93,7 @@ pub(crate) struct ErrorReport {
     pub response: Option<Response>,
     /// The start of that response's body, as text.
     pub body: Option<String>,
-    /// The underlying JS error (a fetch `TypeError`, a throwing header function), if any.
+    /// The underlying JS error (a fetch `TypeError`), if any.
     pub cause: JsValue,
 }
 
@@ -127,6 +158,16 @@ impl Connection {
         shared.state.borrow_mut().engine.connect();
         run_actions(&shared);
         Connection(shared)
+    }
+
+    /// The current `readyState`.
+    pub fn ready_state(&self) -> ReadyState {
+        self.0.state.borrow().engine.ready_state()
+    }
+
+    /// The last event ID the next reconnect will send.
+    pub fn last_event_id(&self) -> String {
+        self.0.state.borrow().engine.last_event_id().into()
     }
 
     /// Closes: aborts the request, cancels timers; nothing is reported afterwards.
@@ -214,7 +255,6 @@ fn run_actions(shared: &Rc<Shared>) {
             Action::Skipped(error) => {
                 let report = ErrorReport {
                     trouble: Trouble::EventTooLarge(error),
-                    will_retry: false,
                     retry_in_ms: None,
                     retries_exhausted: false,
                     response: None,
@@ -231,15 +271,7 @@ fn run_actions(shared: &Rc<Shared>) {
 impl State {
     fn report(&mut self, trouble: Trouble, retry_in_ms: Option<u64>, retries_exhausted: bool) -> ErrorReport {
         let (response, body, cause) = self.failure.take().unwrap_or((None, None, JsValue::UNDEFINED));
-        ErrorReport {
-            trouble,
-            will_retry: retry_in_ms.is_some(),
-            retry_in_ms,
-            retries_exhausted,
-            response,
-            body,
-            cause,
-        }
+        ErrorReport { trouble, retry_in_ms, retries_exhausted, response, body, cause }
     }
 }
 
@@ -344,32 +376,22 @@ fn network_error(shared: &Rc<Shared>, cause: JsValue) {
     run_actions(shared);
 }
 
-/// Builds the request (calling the header and body functions) and starts the fetch.
+/// Builds the request (calling the header function) and starts the fetch.
 async fn prepare_request(
     shared: &Rc<Shared>,
     last_event_id: &str,
 ) -> Result<(Promise, AbortController), JsValue> {
-    let (headers_source, body_source, fetch, url, method, with_credentials) = {
-        let state = shared.state.borrow();
-        let config = &state.config;
-        (
-            config.headers.clone(),
-            config.body.clone(),
-            config.fetch.clone(),
-            config.url.clone(),
-            config.method.clone(),
-            config.with_credentials,
-        )
+    let headers_fn = shared.state.borrow().config.headers_fn.clone();
+    let computed = match headers_fn {
+        Some(make) => make().await,
+        None => Vec::new(),
     };
-    let user_headers = resolve(&headers_source).await?;
-    let body = resolve(&body_source).await?;
-    let headers = if user_headers.is_undefined() || user_headers.is_null() {
-        Headers::new()?
-    } else {
-        Headers::new_with_str_sequence_sequence(&user_headers)?
-    };
-    if !headers.has("accept")? {
-        headers.set("accept", "text/event-stream")?;
+    let state = shared.state.borrow();
+    let config = &state.config;
+    let headers = Headers::new()?;
+    headers.set("accept", "text/event-stream")?;
+    for (name, value) in config.headers.iter().chain(&computed) {
+        headers.set(name, value)?;
     }
     if !last_event_id.is_empty() {
         // Header values are byte strings: send the id's UTF-8 bytes, one char per byte.
@@ -378,44 +400,24 @@ async fn prepare_request(
     }
     let controller = AbortController::new()?;
     let init = RequestInit::new();
-    init.set_method(&method);
+    init.set_method(&config.method);
     init.set_headers(&headers);
-    if !body.is_undefined() && !body.is_null() {
-        init.set_body(&body);
+    match &config.body {
+        Some(Body::Text(text)) => init.set_body(&JsValue::from_str(text)),
+        Some(Body::Bytes(bytes)) => init.set_body(&Uint8Array::from(bytes.as_slice())),
+        None => {}
     }
     init.set_mode(RequestMode::Cors);
     init.set_cache(RequestCache::NoStore);
     init.set_redirect(RequestRedirect::Follow);
-    init.set_credentials(if with_credentials {
-        RequestCredentials::Include
-    } else {
-        RequestCredentials::SameOrigin
-    });
+    let credentials =
+        if config.with_credentials { RequestCredentials::Include } else { RequestCredentials::SameOrigin };
+    init.set_credentials(credentials);
     init.set_signal(Some(&controller.signal()));
-    let returned = match fetch.dyn_ref::<Function>() {
-        Some(custom) => custom.call2(&JsValue::UNDEFINED, &JsValue::from_str(&url), &init)?,
-        None => {
-            let global = js_sys::global();
-            let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
-            fetch.call2(&global, &JsValue::from_str(&url), &init)?
-        }
-    };
+    let global = js_sys::global();
+    let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
+    let returned = fetch.call2(&global, &JsValue::from_str(&config.url), &init)?;
     Ok((Promise::resolve(&returned), controller))
-}
-
-/// Calls `value` if it is a function and awaits the result if it is a promise.
-async fn resolve(value: &JsValue) -> Result<JsValue, JsValue> {
-    let value = match value.dyn_ref::<Function>() {
-        Some(function) => function.call0(&JsValue::UNDEFINED)?,
-        None => value.clone(),
-    };
-    if value.has_type::<Promise>()
-        || Reflect::get(&value, &JsValue::from_str("then")).is_ok_and(|t| t.is_function())
-    {
-        JsFuture::from(Promise::resolve(&value)).await
-    } else {
-        Ok(value)
-    }
 }
 
 /// Reads up to `limit` bytes of a response body as text (lossy UTF-8).

@@ -9,8 +9,11 @@
 //! - [`engine`]: the connection state machine (open, fail, reconnect, backoff), with no
 //!   I/O and no clock.
 //!
-//! In the browser build the crate also exports the bindings that the npm package's
-//! JavaScript `EventSource` class uses.
+//! In the browser build (`wasm32`) the crate also has:
+//!
+//! - [`EventSource`] (in `source`): a Rust-native `EventSource` whose events are a
+//!   `futures` `Stream`, with headers, methods, bodies and the retry policy;
+//! - the bindings that the npm package's JavaScript `EventSource` class uses.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -22,8 +25,18 @@ pub mod engine;
 pub mod parser;
 
 #[cfg(target_arch = "wasm32")]
+mod fetch;
+#[cfg(target_arch = "wasm32")]
 mod js_api;
+#[cfg(target_arch = "wasm32")]
+pub mod source;
 
 pub use encoder::{EncodeError, Frame};
 pub use engine::{Action, Engine, ReadyState, Reason, RetryPolicy};
+#[cfg(target_arch = "wasm32")]
+pub use fetch::Body;
 pub use parser::{Event, Item, ParseError, Parser};
+#[cfg(target_arch = "wasm32")]
+pub use source::{
+    Error, EventSource, EventSourceBuilder, EventSourceHandle, FailedResponse, MessageEvent, SseEvent,
+};

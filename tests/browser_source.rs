@@ -1,0 +1,274 @@
+//! The Rust-native EventSource in headless Chromium against the test SSE server
+//! (run through scripts/with-test-server.sh, which sets SSE_TEST_SERVER at build time).
+#![cfg(target_arch = "wasm32")]
+
+use futures_util::StreamExt;
+use futures_util::future::{Either, select};
+use gloo_timers::future::TimeoutFuture;
+use js_sys::{Function, Promise, Reflect};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use wasm_eventsource::engine::{ReadyState, RetryPolicy};
+use wasm_eventsource::{Error, EventSource, SseEvent};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Set by scripts/with-test-server.sh; without it every test fails with a clear message.
+const SERVER: &str = match option_env!("SSE_TEST_SERVER") {
+    Some(server) => server,
+    None => "http://run-these-tests-through-scripts-with-test-server.sh.invalid",
+};
+
+fn key(name: &str) -> String {
+    format!("{name}-{}", (js_sys::Math::random() * 1e12) as u64)
+}
+
+/// The next item, or a panic after five seconds.
+async fn next(source: &mut EventSource) -> Option<Result<SseEvent, Error>> {
+    match select(source.next(), TimeoutFuture::new(5_000)).await {
+        Either::Left((item, _)) => item,
+        Either::Right(_) => panic!("no item within 5 s"),
+    }
+}
+
+/// The data of the next `count` messages, skipping other items.
+async fn messages(source: &mut EventSource, count: usize) -> Vec<String> {
+    let mut data = Vec::new();
+    while data.len() < count {
+        match next(source).await {
+            Some(Ok(SseEvent::Message(message))) => data.push(message.data),
+            Some(Ok(_)) => {}
+            other => panic!("stream ended early: {other:?}"),
+        }
+    }
+    data
+}
+
+/// Fetches `url` with the global fetch and parses JSON.
+async fn fetch_json(url: &str) -> JsValue {
+    let global = js_sys::global();
+    let fetch: Function = Reflect::get(&global, &"fetch".into()).unwrap().unchecked_into();
+    let response =
+        JsFuture::from(fetch.call1(&global, &url.into()).unwrap().unchecked_into::<Promise>()).await.unwrap();
+    let json: Function = Reflect::get(&response, &"json".into()).unwrap().unchecked_into();
+    JsFuture::from(json.call0(&response).unwrap().unchecked_into::<Promise>()).await.unwrap()
+}
+
+/// The requests the server saw for `key`, as (Last-Event-ID, closed) pairs.
+async fn requests(key: &str) -> Vec<(Option<String>, bool)> {
+    let log = js_sys::Array::from(&fetch_json(&format!("{SERVER}/log?key={key}")).await);
+    log.iter()
+        .map(|entry| {
+            let id = Reflect::get(&entry, &"lastEventId".into()).unwrap().as_string();
+            let closed = Reflect::get(&entry, &"closed".into()).unwrap().is_truthy();
+            (id, closed)
+        })
+        .collect()
+}
+
+fn json_field(data: &str, path: &[&str]) -> JsValue {
+    let mut value = js_sys::JSON::parse(data).unwrap();
+    for name in path {
+        value = Reflect::get(&value, &(*name).into()).unwrap();
+    }
+    value
+}
+
+#[wasm_bindgen_test]
+async fn streams_open_then_messages_in_order() {
+    let url = format!("{SERVER}/sse/counter?key={}&count=5&end=hang", key("order"));
+    let mut source = EventSource::new(url).unwrap();
+    assert_eq!(source.ready_state(), ReadyState::Connecting);
+    match next(&mut source).await {
+        Some(Ok(SseEvent::Open { status, headers })) => {
+            assert_eq!(status, 200);
+            assert!(
+                headers.iter().any(|(name, value)| name == "content-type" && value == "text/event-stream")
+            );
+        }
+        other => panic!("expected Open, got {other:?}"),
+    }
+    assert_eq!(source.ready_state(), ReadyState::Open);
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Message(message))) => {
+                assert_eq!(message.event_type, "message");
+                assert_eq!(message.id, message.data);
+                assert_eq!(message.origin, SERVER);
+                seen.push(message.data);
+            }
+            other => panic!("expected a message, got {other:?}"),
+        }
+    }
+    assert_eq!(seen, ["1", "2", "3", "4", "5"]);
+    assert_eq!(source.last_event_id(), "5");
+}
+
+#[wasm_bindgen_test]
+async fn headers_and_a_post_body_arrive() {
+    let body = "prompt: héllo wörld ✓";
+    let url = format!("{SERVER}/sse/echo?key={}&end=hang", key("echo"));
+    let mut source = EventSource::builder(url)
+        .header("Authorization", "Bearer t0k3n")
+        .body(body)
+        .query("extra", "1")
+        .build()
+        .unwrap();
+    let data = messages(&mut source, 1).await.remove(0);
+    assert_eq!(json_field(&data, &["method"]).as_string().as_deref(), Some("POST"));
+    assert_eq!(json_field(&data, &["headers", "authorization"]).as_string().as_deref(), Some("Bearer t0k3n"));
+    assert_eq!(json_field(&data, &["body", "text"]).as_string().as_deref(), Some(body));
+}
+
+#[wasm_bindgen_test]
+async fn the_header_function_runs_before_every_reconnect() {
+    let calls = Rc::new(Cell::new(0));
+    let counter = calls.clone();
+    let url = format!("{SERVER}/sse/echo?key={}&retry=10", key("fresh"));
+    let mut source = EventSource::builder(url)
+        .headers_fn(move || {
+            counter.set(counter.get() + 1);
+            vec![("Authorization".into(), format!("Bearer token-{}", counter.get()))]
+        })
+        .build()
+        .unwrap();
+    let tokens: Vec<_> = messages(&mut source, 3)
+        .await
+        .iter()
+        .map(|data| json_field(data, &["headers", "authorization"]).as_string().unwrap())
+        .collect();
+    assert_eq!(tokens, ["Bearer token-1", "Bearer token-2", "Bearer token-3"]);
+}
+
+#[wasm_bindgen_test]
+async fn resuming_with_last_event_id_loses_and_repeats_nothing() {
+    let key = key("resume");
+    let url = format!("{SERVER}/sse/counter?key={key}&count=20&per=3&retry=5");
+    let mut source = EventSource::new(url).unwrap();
+    let mut reconnects = 0;
+    let mut seen = Vec::new();
+    while seen.len() < 20 {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Message(message))) => seen.push(message.data.parse::<u32>().unwrap()),
+            Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+                assert_eq!(cause, Error::Ended);
+                reconnects += 1;
+            }
+            Some(Ok(SseEvent::Open { .. })) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(seen, (1..=20).collect::<Vec<_>>());
+    assert_eq!(reconnects, 6);
+    let ids: Vec<_> = requests(&key).await.into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids[..3], [None, Some("3".into()), Some("6".into())]);
+}
+
+#[wasm_bindgen_test]
+async fn a_fatal_status_ends_the_stream_with_status_and_body() {
+    let url = format!("{SERVER}/sse/raw?key={}&status=404&ct=text/plain&body=not%20here", key("fatal"));
+    let mut source = EventSource::new(url).unwrap();
+    match next(&mut source).await {
+        Some(Err(Error::Status(response))) => {
+            assert_eq!(response.status, 404);
+            assert_eq!(response.body, "not here");
+            assert!(response.headers.iter().any(|(name, value)| name == "x-test" && value == "scenario"));
+        }
+        other => panic!("expected a status error, got {other:?}"),
+    }
+    assert!(next(&mut source).await.is_none());
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+}
+
+#[wasm_bindgen_test]
+async fn max_retries_ends_with_retries_exhausted() {
+    let url = format!("{SERVER}/sse/raw?key={}&body=", key("exhaust"));
+    let policy = RetryPolicy { initial_delay_ms: 5, max_retries: Some(2), ..RetryPolicy::default() };
+    let mut source = EventSource::builder(url).retry(policy).build().unwrap();
+    let mut reconnects = 0;
+    loop {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Reconnecting { .. })) => reconnects += 1,
+            Some(Ok(_)) => {}
+            Some(Err(Error::RetriesExhausted(last))) => {
+                assert_eq!(*last, Error::Ended);
+                break;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(reconnects, 2);
+    assert!(next(&mut source).await.is_none());
+}
+
+#[wasm_bindgen_test]
+async fn dropping_the_source_aborts_the_request() {
+    let key = key("drop");
+    let mut source = EventSource::new(format!("{SERVER}/sse/counter?key={key}&count=2&end=hang")).unwrap();
+    messages(&mut source, 2).await;
+    drop(source);
+    TimeoutFuture::new(300).await;
+    assert_eq!(requests(&key).await, [(None, true)]);
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_handle_leaves_the_source_open_and_close_ends_it() {
+    let key = key("handle");
+    let mut source =
+        EventSource::new(format!("{SERVER}/sse/counter?key={key}&count=3&interval=100&end=hang")).unwrap();
+    let handle = source.handle();
+    let second = handle.clone();
+    drop(handle);
+    assert_eq!(messages(&mut source, 3).await, ["1", "2", "3"]);
+    assert_eq!(requests(&key).await, [(None, false)]);
+    second.close();
+    assert!(next(&mut source).await.is_none());
+    assert_eq!(second.ready_state(), ReadyState::Closed);
+    TimeoutFuture::new(300).await;
+    assert_eq!(requests(&key).await, [(None, true)]);
+}
+
+#[wasm_bindgen_test]
+async fn an_oversized_event_is_an_error_and_the_stream_goes_on() {
+    let url = format!(
+        "{SERVER}/sse/raw?key={}&fill=5000&body=data:%20{{fill}}%0A%0Adata:%20ok%0A%0A&end=hang",
+        key("big")
+    );
+    let mut source = EventSource::builder(url).max_event_size(1024).build().unwrap();
+    assert!(matches!(next(&mut source).await, Some(Ok(SseEvent::Open { .. }))));
+    assert_eq!(next(&mut source).await, Some(Err(Error::EventTooLarge { limit: 1024 })));
+    assert_eq!(messages(&mut source, 1).await, ["ok"]);
+}
+
+#[wasm_bindgen_test]
+fn bad_input_is_refused_at_build() {
+    assert!(matches!(EventSource::new("http://["), Err(Error::InvalidUrl(_))));
+    assert!(matches!(
+        EventSource::builder("/x").method("GET").body("x").build(),
+        Err(Error::InvalidRequest(_))
+    ));
+    assert!(matches!(
+        EventSource::builder("/x").header("bad name", "x").build(),
+        Err(Error::InvalidRequest(_))
+    ));
+    let policy = RetryPolicy { factor: 0.5, ..RetryPolicy::default() };
+    assert!(matches!(EventSource::builder("/x").retry(policy).build(), Err(Error::InvalidConfig(_))));
+}
+
+#[cfg(feature = "serde")]
+#[wasm_bindgen_test]
+async fn messages_decode_as_json() {
+    let url = format!("{SERVER}/sse/counter?key={}&count=1&end=hang", key("json"));
+    let mut source = EventSource::new(url).unwrap();
+    loop {
+        if let Some(Ok(SseEvent::Message(message))) = next(&mut source).await {
+            assert_eq!(message.json::<u64>().unwrap(), 1);
+            assert!(message.json::<String>().is_err());
+            break;
+        }
+    }
+}
