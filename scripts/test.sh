@@ -16,11 +16,18 @@ step() {
 
 bash scripts/setup.sh
 step "format" cargo fmt --all -- --check
-step "clippy (native)" cargo clippy --workspace --all-targets --quiet -- -D warnings
+# The example apps are browser-only; they are linted for wasm32 only.
+examples=(--exclude leptos-app --exclude yew-app --exclude example-shared)
+step "clippy (native)" cargo clippy --workspace "${examples[@]}" --all-targets --all-features --quiet -- -D warnings
 step "clippy (wasm32)" cargo clippy --all-targets --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
-step "native tests" cargo test --workspace --quiet
+step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p example-shared \
+  --target wasm32-unknown-unknown --quiet -- -D warnings
+step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \
+  cargo doc --no-deps --all-features --target wasm32-unknown-unknown --quiet -p wasm-eventsource
+step "native tests" cargo test --workspace "${examples[@]}" --all-features --quiet
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
+step "example apps build (release)" bash scripts/build-examples.sh
 step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/

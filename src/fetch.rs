@@ -8,13 +8,12 @@
 //! Every request has a generation number; whatever a superseded request's promises still
 //! deliver is ignored, so an aborted fetch can never feed the engine.
 
+use crate::builder::{Body, HeadersFn};
 use crate::engine::{Action, Engine, ReadyState, Reason, is_event_stream, retry_after_ms};
 use crate::parser::{Event, ParseError};
 use gloo_timers::callback::Timeout;
 use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -22,36 +21,6 @@ use web_sys::{
     AbortController, Headers, ReadableStreamDefaultReader, RequestCache, RequestCredentials, RequestInit,
     RequestMode, RequestRedirect, Response,
 };
-
-/// Computes extra request headers before every (re)connect.
-pub(crate) type HeadersFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>>>>>;
-
-/// A request body, sent again on every reconnect.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Body {
-    /// UTF-8 text, e.g. JSON.
-    Text(String),
-    /// Raw bytes.
-    Bytes(Vec<u8>),
-}
-
-impl From<String> for Body {
-    fn from(text: String) -> Body {
-        Body::Text(text)
-    }
-}
-
-impl From<&str> for Body {
-    fn from(text: &str) -> Body {
-        Body::Text(text.into())
-    }
-}
-
-impl From<Vec<u8>> for Body {
-    fn from(bytes: Vec<u8>) -> Body {
-        Body::Bytes(bytes)
-    }
-}
 
 /// What each request looks like.
 pub(crate) struct RequestConfig {

@@ -11,7 +11,7 @@
 //!
 //! In the browser build (`wasm32`) the crate also has:
 //!
-//! - [`EventSource`] (in `source`): a Rust-native `EventSource` whose events are a
+//! - `EventSource`: a Rust-native `EventSource` whose events are a
 //!   `futures` `Stream`, with headers, methods, bodies and the retry policy;
 //! - the bindings that the npm package's JavaScript `EventSource` class uses.
 
@@ -20,23 +20,29 @@
 
 extern crate alloc;
 
+mod builder;
 pub mod encoder;
 pub mod engine;
+mod event;
+#[cfg(any(feature = "leptos", feature = "yew"))]
+pub mod hooks;
+#[cfg(feature = "leptos")]
+pub mod leptos;
 pub mod parser;
+#[cfg(feature = "yew")]
+pub mod yew;
 
 #[cfg(target_arch = "wasm32")]
 mod fetch;
 #[cfg(target_arch = "wasm32")]
 mod js_api;
 #[cfg(target_arch = "wasm32")]
-pub mod source;
+mod source;
 
+pub use builder::{Body, EventSourceBuilder};
 pub use encoder::{EncodeError, Frame};
 pub use engine::{Action, Engine, ReadyState, Reason, RetryPolicy};
-#[cfg(target_arch = "wasm32")]
-pub use fetch::Body;
+pub use event::{Error, FailedResponse, MessageEvent, SseEvent};
 pub use parser::{Event, Item, ParseError, Parser};
 #[cfg(target_arch = "wasm32")]
-pub use source::{
-    Error, EventSource, EventSourceBuilder, EventSourceHandle, FailedResponse, MessageEvent, SseEvent,
-};
+pub use source::{EventSource, EventSourceHandle};

@@ -20,14 +20,14 @@
 //! # Ok::<(), wasm_eventsource::Error>(())
 //! ```
 
-use crate::engine::{ConfigError, Engine, ReadyState, Reason, RetryPolicy};
-use crate::fetch::{self, Body, ErrorReport, HeadersFn, Listener, RequestConfig, Trouble};
+use crate::builder::EventSourceBuilder;
+use crate::engine::{Engine, ReadyState, Reason};
+use crate::event::{Error, FailedResponse, MessageEvent, SseEvent};
+use crate::fetch::{self, ErrorReport, Listener, RequestConfig, Trouble};
 use crate::parser::{Event, ParseError, Parser};
 use futures_core::Stream;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::fmt;
-use std::future::Future;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
@@ -38,247 +38,7 @@ use web_sys::{Headers, Response};
 /// How much of a failed response's body an error carries.
 const ERROR_BODY_BYTES: usize = 64 * 1024;
 
-/// One message: what the browser's `MessageEvent` carries.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MessageEvent {
-    /// The event type (`"message"` unless the server named one).
-    pub event_type: String,
-    /// The data, its lines joined with LF.
-    pub data: String,
-    /// The last event ID when the event was dispatched.
-    pub id: String,
-    /// The origin of the stream's final URL (after redirects).
-    pub origin: String,
-}
-
-#[cfg(feature = "serde")]
-impl MessageEvent {
-    /// Decodes the data as JSON.
-    ///
-    /// ```ignore
-    /// #[derive(serde::Deserialize)]
-    /// struct Tick { n: u64 }
-    /// let tick: Tick = message.json()?;
-    /// ```
-    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
-        serde_json::from_str(&self.data)
-    }
-}
-
-/// What the stream yields.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SseEvent {
-    /// The stream opened (again, after a reconnect).
-    Open {
-        /// The response status (200).
-        status: u16,
-        /// The response headers.
-        headers: Vec<(String, String)>,
-    },
-    /// A message arrived.
-    Message(MessageEvent),
-    /// The connection was lost and will be re-established after `retry_in`.
-    Reconnecting {
-        /// The wait before reconnecting.
-        retry_in: Duration,
-        /// What went wrong.
-        cause: Error,
-    },
-}
-
-/// A response that made the source fail: everything the server said.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FailedResponse {
-    /// The status code.
-    pub status: u16,
-    /// The status text.
-    pub status_text: String,
-    /// The response headers.
-    pub headers: Vec<(String, String)>,
-    /// The start of the body (up to 64 KiB), as text.
-    pub body: String,
-}
-
-/// Why a source could not be built, lost its connection, or failed.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Error {
-    /// The URL could not be parsed.
-    InvalidUrl(String),
-    /// The request could not be built (a bad header name or value, a GET with a body).
-    InvalidRequest(String),
-    /// The retry policy cannot work.
-    InvalidConfig(ConfigError),
-    /// The server answered with a status other than 200.
-    Status(FailedResponse),
-    /// The server answered 200 with a Content-Type other than `text/event-stream`.
-    NotEventStream(FailedResponse),
-    /// The request or the body read failed (DNS, refused, reset, CORS...).
-    Network(String),
-    /// The server ended the stream.
-    Ended,
-    /// No byte arrived within the stall timeout.
-    Stalled,
-    /// An event was larger than the maximum size and was skipped; the stream goes on.
-    EventTooLarge {
-        /// The configured maximum, in bytes.
-        limit: usize,
-    },
-    /// The source gave up after `max_retries` failed reconnects; this was the last cause.
-    RetriesExhausted(Box<Error>),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::InvalidUrl(url) => write!(f, "invalid URL {url:?}"),
-            Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
-            Error::InvalidConfig(error) => write!(f, "invalid retry policy: {error}"),
-            Error::Status(response) => {
-                write!(f, "the server answered {} {}", response.status, response.status_text)
-            }
-            Error::NotEventStream(_) => f.write_str("the response is not text/event-stream"),
-            Error::Network(why) => write!(f, "network error: {why}"),
-            Error::Ended => f.write_str("the server ended the stream"),
-            Error::Stalled => f.write_str("the stream stalled"),
-            Error::EventTooLarge { limit } => write!(f, "an event larger than {limit} bytes was skipped"),
-            Error::RetriesExhausted(last) => write!(f, "gave up reconnecting; last error: {last}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-/// Configures an [`EventSource`]; see [`EventSource::builder`].
-pub struct EventSourceBuilder {
-    url: String,
-    method: String,
-    headers: Vec<(String, String)>,
-    headers_fn: Option<HeadersFn>,
-    body: Option<Body>,
-    query: Vec<(String, String)>,
-    with_credentials: bool,
-    retry: RetryPolicy,
-    stall_timeout: Option<Duration>,
-    max_event_size: Option<usize>,
-    last_event_id: Option<String>,
-}
-
 impl EventSourceBuilder {
-    /// Adds a request header (sent on every request).
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").header("Authorization", "Bearer abc").build()?;
-    /// ```
-    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.push((name.into(), value.into()));
-        self
-    }
-
-    /// Computes headers before every (re)connect, e.g. to send a fresh token; they win
-    /// over fixed ones of the same name.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").headers_fn(|| vec![("Authorization".into(), current_token())]).build()?;
-    /// ```
-    pub fn headers_fn(self, make: impl Fn() -> Vec<(String, String)> + 'static) -> Self {
-        self.headers_async(move || std::future::ready(make()))
-    }
-
-    /// Like [`EventSourceBuilder::headers_fn`], for headers that take a request to get.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").headers_async(|| async { vec![("Authorization".into(), refresh().await)] }).build()?;
-    /// ```
-    pub fn headers_async<F, Fut>(mut self, make: F) -> Self
-    where
-        F: Fn() -> Fut + 'static,
-        Fut: Future<Output = Vec<(String, String)>> + 'static,
-    {
-        self.headers_fn = Some(Rc::new(move || Box::pin(make())));
-        self
-    }
-
-    /// The HTTP method (`GET` by default; `POST` once a body is set, unless chosen).
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").method("PUT").body("x").build()?;
-    /// ```
-    pub fn method(mut self, method: impl Into<String>) -> Self {
-        self.method = method.into();
-        self
-    }
-
-    /// The request body, sent again on every reconnect.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/chat").body(r#"{"prompt":"hi"}"#).build()?;
-    /// ```
-    pub fn body(mut self, body: impl Into<Body>) -> Self {
-        self.body = Some(body.into());
-        self
-    }
-
-    /// Adds a query parameter to the URL (replacing one of the same name).
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").query("room", "42").build()?;
-    /// ```
-    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.query.push((name.into(), value.into()));
-        self
-    }
-
-    /// Sends cookies and credentials cross-origin.
-    ///
-    /// ```ignore
-    /// EventSource::builder("https://api.example.com/events").with_credentials(true).build()?;
-    /// ```
-    pub fn with_credentials(mut self, with_credentials: bool) -> Self {
-        self.with_credentials = with_credentials;
-        self
-    }
-
-    /// How reconnects are paced.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").retry(RetryPolicy { max_retries: Some(5), ..RetryPolicy::default() }).build()?;
-    /// ```
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-
-    /// Reconnects when no byte arrived for this long.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").stall_timeout(Duration::from_secs(45)).build()?;
-    /// ```
-    pub fn stall_timeout(mut self, timeout: Duration) -> Self {
-        self.stall_timeout = Some(timeout);
-        self
-    }
-
-    /// Bounds one event, in bytes; a larger one yields [`Error::EventTooLarge`] and is skipped.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").max_event_size(1 << 20).build()?;
-    /// ```
-    pub fn max_event_size(mut self, bytes: usize) -> Self {
-        self.max_event_size = Some(bytes);
-        self
-    }
-
-    /// The last event ID to resume from on the first request.
-    ///
-    /// ```ignore
-    /// EventSource::builder("/events").last_event_id(saved_id).build()?;
-    /// ```
-    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
-        self.last_event_id = Some(id.into());
-        self
-    }
-
     /// Checks the URL, headers and policy, and starts connecting.
     ///
     /// ```ignore
@@ -399,19 +159,7 @@ impl EventSource {
     /// let source = EventSource::builder("/events").header("Authorization", token).build()?;
     /// ```
     pub fn builder(url: impl Into<String>) -> EventSourceBuilder {
-        EventSourceBuilder {
-            url: url.into(),
-            method: String::new(),
-            headers: Vec::new(),
-            headers_fn: None,
-            body: None,
-            query: Vec::new(),
-            with_credentials: false,
-            retry: RetryPolicy::default(),
-            stall_timeout: None,
-            max_event_size: None,
-            last_event_id: None,
-        }
+        EventSourceBuilder::new(url)
     }
 
     /// A plain GET source with the defaults, like `new EventSource(url)`.
@@ -459,6 +207,14 @@ impl EventSource {
     /// ```
     pub fn close(&self) {
         self.handle.close();
+    }
+}
+
+impl EventSource {
+    /// The next item, without needing `StreamExt`.
+    #[cfg(any(feature = "leptos", feature = "yew"))]
+    pub(crate) async fn next_item(&mut self) -> Option<Result<SseEvent, Error>> {
+        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
     }
 }
 

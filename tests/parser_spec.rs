@@ -271,14 +271,14 @@ fn retry_takes_only_ascii_digits() {
     assert_eq!(retries(b"retry: 1000\n"), [1000]);
     assert_eq!(retries(b"retry: 007\n"), [7]);
     assert_eq!(retries(b"retry:0\n"), [0]);
-    assert_eq!(retries(b"retry: 12x\n"), []);
-    assert_eq!(retries(b"retry:\n"), []);
-    assert_eq!(retries(b"retry\n"), []);
-    assert_eq!(retries(b"retry:  5\n"), []);
-    assert_eq!(retries(b"retry: -1\n"), []);
-    assert_eq!(retries(b"retry: 1.5\n"), []);
-    assert_eq!(retries(b"retry: +5\n"), []);
-    assert_eq!(retries("retry: ５\n".as_bytes()), []);
+    assert_eq!(retries(b"retry: 12x\n"), [0u64; 0]);
+    assert_eq!(retries(b"retry:\n"), [0u64; 0]);
+    assert_eq!(retries(b"retry\n"), [0u64; 0]);
+    assert_eq!(retries(b"retry:  5\n"), [0u64; 0]);
+    assert_eq!(retries(b"retry: -1\n"), [0u64; 0]);
+    assert_eq!(retries(b"retry: 1.5\n"), [0u64; 0]);
+    assert_eq!(retries(b"retry: +5\n"), [0u64; 0]);
+    assert_eq!(retries("retry: ５\n".as_bytes()), [0u64; 0]);
     assert_eq!(retries(b"retry: 99999999999999999999999\n"), [u64::MAX]);
 }
 

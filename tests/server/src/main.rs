@@ -3,8 +3,8 @@
 //! It listens on two loopback ports (two origins, for CORS tests), prints
 //! `LISTENING <primary-port> <secondary-port>` once ready, and exits when its standard
 //! input closes, so a test run that dies never leaves it behind. It serves the
-//! repository's `js/`, `pkg/`, `tests/browser/` and built `tests/vite-app/` files for the
-//! browser tests, and the
+//! repository's `js/`, `pkg/`, `tests/browser/`, built `tests/vite-app/` and built example
+//! apps for the browser tests, and the
 //! scenarios in [`scenarios`] under `/sse/`.
 
 mod cors;
@@ -31,6 +31,8 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .nest_service("/pkg", files("pkg"))
         .nest_service("/browser", files("tests/browser"))
         .nest_service("/vite", files("tests/vite-app/dist"))
+        .nest_service("/examples/leptos", files("examples/leptos-app/dist"))
+        .nest_service("/examples/yew", files("examples/yew-app/dist"))
         .layer(axum::middleware::from_fn(cors::allow))
         .with_state(log)
 }

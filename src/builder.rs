@@ -1,0 +1,194 @@
+//! The configuration of a Rust `EventSource`: plain data, available on every target so that
+//! code rendered on a server can build it too (only starting a connection needs a browser).
+
+use crate::engine::RetryPolicy;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// Computes extra request headers before every (re)connect.
+pub(crate) type HeadersFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>>>>>;
+
+/// A request body, sent again on every reconnect.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Body {
+    /// UTF-8 text, e.g. JSON.
+    Text(String),
+    /// Raw bytes.
+    Bytes(Vec<u8>),
+}
+
+impl From<String> for Body {
+    fn from(text: String) -> Body {
+        Body::Text(text)
+    }
+}
+
+impl From<&str> for Body {
+    fn from(text: &str) -> Body {
+        Body::Text(text.into())
+    }
+}
+
+impl From<Vec<u8>> for Body {
+    fn from(bytes: Vec<u8>) -> Body {
+        Body::Bytes(bytes)
+    }
+}
+
+/// Configures a Rust `EventSource` (see `EventSource::builder`); `build()` connects.
+#[derive(Clone)]
+// Only `build()`, which needs a browser, reads the fields.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+pub struct EventSourceBuilder {
+    pub(crate) url: String,
+    pub(crate) method: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) headers_fn: Option<HeadersFn>,
+    pub(crate) body: Option<Body>,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) with_credentials: bool,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) stall_timeout: Option<Duration>,
+    pub(crate) max_event_size: Option<usize>,
+    pub(crate) last_event_id: Option<String>,
+}
+
+impl EventSourceBuilder {
+    /// A builder for a source on `url` (relative URLs resolve against the page); the same
+    /// as `EventSource::builder(url)`.
+    ///
+    /// ```
+    /// let builder = wasm_eventsource::EventSourceBuilder::new("/events").header("X-Room", "42");
+    /// ```
+    pub fn new(url: impl Into<String>) -> Self {
+        EventSourceBuilder {
+            url: url.into(),
+            method: String::new(),
+            headers: Vec::new(),
+            headers_fn: None,
+            body: None,
+            query: Vec::new(),
+            with_credentials: false,
+            retry: RetryPolicy::default(),
+            stall_timeout: None,
+            max_event_size: None,
+            last_event_id: None,
+        }
+    }
+
+    /// Adds a request header (sent on every request).
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").header("Authorization", "Bearer abc").build()?;
+    /// ```
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Computes headers before every (re)connect, e.g. to send a fresh token; they win
+    /// over fixed ones of the same name.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").headers_fn(|| vec![("Authorization".into(), current_token())]).build()?;
+    /// ```
+    pub fn headers_fn(self, make: impl Fn() -> Vec<(String, String)> + 'static) -> Self {
+        self.headers_async(move || std::future::ready(make()))
+    }
+
+    /// Like [`EventSourceBuilder::headers_fn`], for headers that take a request to get.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").headers_async(|| async { vec![("Authorization".into(), refresh().await)] }).build()?;
+    /// ```
+    pub fn headers_async<F, Fut>(mut self, make: F) -> Self
+    where
+        F: Fn() -> Fut + 'static,
+        Fut: Future<Output = Vec<(String, String)>> + 'static,
+    {
+        self.headers_fn = Some(Rc::new(move || Box::pin(make())));
+        self
+    }
+
+    /// The HTTP method (`GET` by default; `POST` once a body is set, unless chosen).
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").method("PUT").body("x").build()?;
+    /// ```
+    pub fn method(mut self, method: impl Into<String>) -> Self {
+        self.method = method.into();
+        self
+    }
+
+    /// The request body, sent again on every reconnect.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/chat").body(r#"{"prompt":"hi"}"#).build()?;
+    /// ```
+    pub fn body(mut self, body: impl Into<Body>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+
+    /// Adds a query parameter to the URL (replacing one of the same name).
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").query("room", "42").build()?;
+    /// ```
+    pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.query.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends cookies and credentials cross-origin.
+    ///
+    /// ```ignore
+    /// EventSource::builder("https://api.example.com/events").with_credentials(true).build()?;
+    /// ```
+    pub fn with_credentials(mut self, with_credentials: bool) -> Self {
+        self.with_credentials = with_credentials;
+        self
+    }
+
+    /// How reconnects are paced.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").retry(RetryPolicy { max_retries: Some(5), ..RetryPolicy::default() }).build()?;
+    /// ```
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Reconnects when no byte arrived for this long.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").stall_timeout(Duration::from_secs(45)).build()?;
+    /// ```
+    pub fn stall_timeout(mut self, timeout: Duration) -> Self {
+        self.stall_timeout = Some(timeout);
+        self
+    }
+
+    /// Bounds one event, in bytes; a larger one yields [`crate::Error::EventTooLarge`] and is skipped.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").max_event_size(1 << 20).build()?;
+    /// ```
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = Some(bytes);
+        self
+    }
+
+    /// The last event ID to resume from on the first request.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").last_event_id(saved_id).build()?;
+    /// ```
+    pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
+        self.last_event_id = Some(id.into());
+        self
+    }
+}

@@ -1,0 +1,120 @@
+//! What the Rust `EventSource` yields: messages, lifecycle events and typed errors. Plain
+//! data, available on every target so that server-rendered code can name them too.
+
+use crate::engine::ConfigError;
+use std::fmt;
+use std::time::Duration;
+
+/// One message: what the browser's `MessageEvent` carries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageEvent {
+    /// The event type (`"message"` unless the server named one).
+    pub event_type: String,
+    /// The data, its lines joined with LF.
+    pub data: String,
+    /// The last event ID when the event was dispatched.
+    pub id: String,
+    /// The origin of the stream's final URL (after redirects).
+    pub origin: String,
+}
+
+#[cfg(feature = "serde")]
+impl MessageEvent {
+    /// Decodes the data as JSON.
+    ///
+    /// ```ignore
+    /// #[derive(serde::Deserialize)]
+    /// struct Tick { n: u64 }
+    /// let tick: Tick = message.json()?;
+    /// ```
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(&self.data)
+    }
+}
+
+/// What the stream yields.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SseEvent {
+    /// The stream opened (again, after a reconnect).
+    Open {
+        /// The response status (200).
+        status: u16,
+        /// The response headers.
+        headers: Vec<(String, String)>,
+    },
+    /// A message arrived.
+    Message(MessageEvent),
+    /// The connection was lost and will be re-established after `retry_in`.
+    Reconnecting {
+        /// The wait before reconnecting.
+        retry_in: Duration,
+        /// What went wrong.
+        cause: Error,
+    },
+}
+
+/// A response that made the source fail: everything the server said.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedResponse {
+    /// The status code.
+    pub status: u16,
+    /// The status text.
+    pub status_text: String,
+    /// The response headers.
+    pub headers: Vec<(String, String)>,
+    /// The start of the body (up to 64 KiB), as text.
+    pub body: String,
+}
+
+/// Why a source could not be built, lost its connection, or failed.
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The URL could not be parsed.
+    InvalidUrl(String),
+    /// The request could not be built (a bad header name or value, a GET with a body).
+    InvalidRequest(String),
+    /// The retry policy cannot work.
+    InvalidConfig(ConfigError),
+    /// The server answered with a status other than 200.
+    Status(FailedResponse),
+    /// The server answered 200 with a Content-Type other than `text/event-stream`.
+    NotEventStream(FailedResponse),
+    /// The request or the body read failed (DNS, refused, reset, CORS...).
+    Network(String),
+    /// The server ended the stream.
+    Ended,
+    /// No byte arrived within the stall timeout.
+    Stalled,
+    /// An event was larger than the maximum size and was skipped; the stream goes on.
+    EventTooLarge {
+        /// The configured maximum, in bytes.
+        limit: usize,
+    },
+    /// The source gave up after `max_retries` failed reconnects; this was the last cause.
+    RetriesExhausted(Box<Error>),
+    /// A hook's decoder refused a message (the message was not kept).
+    Decode(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidUrl(url) => write!(f, "invalid URL {url:?}"),
+            Error::InvalidRequest(why) => write!(f, "invalid request: {why}"),
+            Error::InvalidConfig(error) => write!(f, "invalid retry policy: {error}"),
+            Error::Status(response) => {
+                write!(f, "the server answered {} {}", response.status, response.status_text)
+            }
+            Error::NotEventStream(_) => f.write_str("the response is not text/event-stream"),
+            Error::Network(why) => write!(f, "network error: {why}"),
+            Error::Ended => f.write_str("the server ended the stream"),
+            Error::Stalled => f.write_str("the stream stalled"),
+            Error::EventTooLarge { limit } => write!(f, "an event larger than {limit} bytes was skipped"),
+            Error::RetriesExhausted(last) => write!(f, "gave up reconnecting; last error: {last}"),
+            Error::Decode(why) => write!(f, "could not decode a message: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

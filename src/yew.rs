@@ -1,0 +1,276 @@
+//! `use_event_source` for Yew 0.23 (feature `yew`).
+//!
+//! State lives in a reducer, so a burst of events is applied one after another and none
+//! is lost to a stale closure. The connection closes when the component unmounts or the
+//! URL changes (then a new one opens). During server-side rendering nothing connects.
+//!
+//! ```ignore
+//! use yew::prelude::*;
+//! use wasm_eventsource::hooks::UseEventSourceOptions;
+//! use wasm_eventsource::yew::use_event_source;
+//!
+//! #[function_component]
+//! fn Ticker() -> Html {
+//!     let feed = use_event_source("/ticks".to_string(), UseEventSourceOptions::new().history(20));
+//!     html! {
+//!         <ul>{ for feed.messages.iter().map(|m| html! { <li>{ &m.data }</li> }) }</ul>
+//!     }
+//! }
+//! ```
+
+use crate::engine::ReadyState;
+use crate::event::Error;
+use crate::hooks::{UseEventSourceOptions, push_bounded};
+use ::yew::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+
+/// What [`use_event_source`] gives a component.
+#[derive(Clone, PartialEq)]
+pub struct UseEventSourceHandle<T: Clone + PartialEq> {
+    /// Connecting, open or closed.
+    pub ready_state: ReadyState,
+    /// The latest message.
+    pub message: Option<T>,
+    /// The newest messages, oldest first, as many as the options' `history`.
+    pub messages: Rc<Vec<T>>,
+    /// The latest error: a lost connection (cleared when it reopens), a failure, or a
+    /// message the decoder refused.
+    pub error: Option<Error>,
+    open: Callback<()>,
+    close: Callback<()>,
+}
+
+impl<T: Clone + PartialEq> UseEventSourceHandle<T> {
+    /// (Re)connects to the current URL.
+    ///
+    /// ```ignore
+    /// let onclick = { let feed = feed.clone(); move |_| feed.open() };
+    /// ```
+    pub fn open(&self) {
+        self.open.emit(());
+    }
+
+    /// Closes the connection; `open()` starts a new one.
+    ///
+    /// ```ignore
+    /// let onclick = { let feed = feed.clone(); move |_| feed.close() };
+    /// ```
+    pub fn close(&self) {
+        self.close.emit(());
+    }
+}
+
+/// The hook's state, changed only through [`Change`]s so bursts apply in order.
+#[derive(PartialEq)]
+struct State<T> {
+    ready_state: ReadyState,
+    message: Option<T>,
+    messages: Rc<Vec<T>>,
+    error: Option<Error>,
+    history: usize,
+}
+
+// Outside the browser nothing connects, so only `Reset` and `Ready` are ever sent.
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+enum Change<T> {
+    /// A new URL: forget the old stream's messages and error.
+    Reset,
+    Ready(ReadyState),
+    Opened,
+    Message(T),
+    Failed(Error),
+}
+
+impl<T: Clone> Reducible for State<T> {
+    type Action = Change<T>;
+
+    fn reduce(self: Rc<Self>, change: Change<T>) -> Rc<Self> {
+        let mut next = State {
+            ready_state: self.ready_state,
+            message: self.message.clone(),
+            messages: self.messages.clone(),
+            error: self.error.clone(),
+            history: self.history,
+        };
+        match change {
+            Change::Reset => {
+                next.message = None;
+                next.messages = Rc::new(Vec::new());
+                next.error = None;
+            }
+            Change::Ready(ready_state) => next.ready_state = ready_state,
+            Change::Opened => {
+                next.ready_state = ReadyState::Open;
+                next.error = None;
+            }
+            Change::Message(value) => {
+                push_bounded(Rc::make_mut(&mut next.messages), value.clone(), next.history);
+                next.message = Some(value);
+            }
+            Change::Failed(error) => next.error = Some(error),
+        }
+        Rc::new(next)
+    }
+}
+
+/// Streams `url` into component state; a new `url` reconnects and starts a new history,
+/// unmounting closes.
+///
+/// ```ignore
+/// let feed = use_event_source(props.url.clone(), UseEventSourceOptions::new().decode(|m| Ok(m.data)));
+/// ```
+#[hook]
+pub fn use_event_source<T>(url: String, options: UseEventSourceOptions<T>) -> UseEventSourceHandle<T>
+where
+    T: Clone + PartialEq + 'static,
+{
+    let history = options.history;
+    let state = use_reducer(move || State {
+        ready_state: ReadyState::Closed,
+        message: None,
+        messages: Rc::new(Vec::new()),
+        error: None,
+        history,
+    });
+    // Bumped by open(); 0 until then when the options say not to connect at once.
+    let opened = use_state(|| u64::from(options.immediate));
+    let generation = use_mut_ref(|| Rc::new(Cell::new(0u64)));
+    let running = use_mut_ref(|| None::<live::Running>);
+    {
+        let dispatcher = state.dispatcher();
+        let generation = generation.borrow().clone();
+        let running = running.clone();
+        let last_url = use_mut_ref(|| None::<String>);
+        use_effect_with((url, *opened), move |(url, opened)| {
+            let previous = last_url.borrow_mut().replace(url.clone());
+            if previous.is_some_and(|previous| previous != *url) {
+                dispatcher.dispatch(Change::Reset);
+            }
+            if *opened > 0 {
+                *running.borrow_mut() = live::start(url.clone(), options, dispatcher, generation.clone());
+            }
+            move || {
+                generation.set(generation.get() + 1);
+                if let Some(connection) = running.borrow_mut().take() {
+                    connection.close();
+                }
+            }
+        });
+    }
+    let open = {
+        let opened = opened.clone();
+        Callback::from(move |()| opened.set(*opened + 1))
+    };
+    let close = {
+        let dispatcher = state.dispatcher();
+        let generation = generation.borrow().clone();
+        let running = running.clone();
+        Callback::from(move |()| {
+            generation.set(generation.get() + 1);
+            if let Some(connection) = running.borrow_mut().take() {
+                connection.close();
+            }
+            dispatcher.dispatch(Change::Ready(ReadyState::Closed));
+        })
+    };
+    UseEventSourceHandle {
+        ready_state: state.ready_state,
+        message: state.message.clone(),
+        messages: state.messages.clone(),
+        error: state.error.clone(),
+        open,
+        close,
+    }
+}
+
+/// The browser side: one connection per effect run.
+#[cfg(target_arch = "wasm32")]
+mod live {
+    use super::{Change, State};
+    use crate::builder::EventSourceBuilder;
+    use crate::engine::ReadyState;
+    use crate::event::{Error, SseEvent};
+    use crate::hooks::UseEventSourceOptions;
+    use crate::source::EventSourceHandle;
+    use ::yew::prelude::UseReducerDispatcher;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// A connection the hook started.
+    pub(super) struct Running(EventSourceHandle);
+
+    impl Running {
+        pub(super) fn close(&self) {
+            self.0.close();
+        }
+    }
+
+    pub(super) fn start<T: Clone + 'static>(
+        url: String,
+        options: UseEventSourceOptions<T>,
+        dispatcher: UseReducerDispatcher<State<T>>,
+        generation: Rc<Cell<u64>>,
+    ) -> Option<Running> {
+        let mine = generation.get();
+        let mut source = match (options.configure)(EventSourceBuilder::new(url)).build() {
+            Ok(source) => source,
+            Err(error) => {
+                dispatcher.dispatch(Change::Failed(error));
+                dispatcher.dispatch(Change::Ready(ReadyState::Closed));
+                return None;
+            }
+        };
+        let running = Running(source.handle());
+        dispatcher.dispatch(Change::Ready(ReadyState::Connecting));
+        wasm_bindgen_futures::spawn_local(async move {
+            while let Some(item) = source.next_item().await {
+                if generation.get() != mine {
+                    return;
+                }
+                match item {
+                    Ok(SseEvent::Open { .. }) => dispatcher.dispatch(Change::Opened),
+                    Ok(SseEvent::Message(message)) => match options.decode_message(message) {
+                        Ok(value) => dispatcher.dispatch(Change::Message(value)),
+                        Err(why) => dispatcher.dispatch(Change::Failed(Error::Decode(why))),
+                    },
+                    Ok(SseEvent::Reconnecting { cause, .. }) => {
+                        dispatcher.dispatch(Change::Ready(ReadyState::Connecting));
+                        dispatcher.dispatch(Change::Failed(cause));
+                    }
+                    Err(error) => dispatcher.dispatch(Change::Failed(error)),
+                }
+            }
+            if generation.get() == mine {
+                dispatcher.dispatch(Change::Ready(ReadyState::Closed));
+            }
+        });
+        Some(running)
+    }
+}
+
+/// Server-side rendering: nothing connects.
+#[cfg(not(target_arch = "wasm32"))]
+mod live {
+    use super::State;
+    use crate::hooks::UseEventSourceOptions;
+    use ::yew::prelude::UseReducerDispatcher;
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    /// Never constructed outside the browser.
+    pub(super) struct Running;
+
+    impl Running {
+        pub(super) fn close(&self) {}
+    }
+
+    pub(super) fn start<T: Clone + 'static>(
+        _url: String,
+        _options: UseEventSourceOptions<T>,
+        _dispatcher: UseReducerDispatcher<State<T>>,
+        _generation: Rc<Cell<u64>>,
+    ) -> Option<Running> {
+        None
+    }
+}
