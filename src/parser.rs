@@ -123,12 +123,16 @@ type Emit<'a> = dyn FnMut(Result<Item, ParseError>) + 'a;
 pub struct Parser {
     /// Bytes of a line that started in an earlier chunk and has not ended yet.
     line: Vec<u8>,
-    data: String,
+    /// The data lines so far, joined with LF, as raw bytes: decoding them once at dispatch
+    /// gives the same text as decoding each line (LF cannot sit inside a UTF-8 sequence).
+    data: Vec<u8>,
     /// Whether any `data` field was seen since the last dispatch (the data buffer is
     /// non-empty in the spec's terms, where each value is followed by LF).
     has_data: bool,
     event_type: String,
     id_buffer: String,
+    /// An `id` field arrived since the last dispatch (so the buffer may differ).
+    id_pending: bool,
     last_event_id: String,
     /// How many bytes of a leading BOM have matched; `None` once the decision is made.
     bom_matched: Option<usize>,
@@ -159,10 +163,11 @@ impl Parser {
     pub fn new() -> Self {
         Parser {
             line: Vec::new(),
-            data: String::new(),
+            data: Vec::new(),
             has_data: false,
             event_type: String::new(),
             id_buffer: String::new(),
+            id_pending: false,
             last_event_id: String::new(),
             bom_matched: Some(0),
             after_cr: false,
@@ -243,6 +248,7 @@ impl Parser {
         self.has_data = false;
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
+        self.id_pending = false;
         self.bom_matched = Some(0);
         self.after_cr = false;
         self.skip = Skip::No;
@@ -338,10 +344,10 @@ impl Parser {
             }
             b"data" => {
                 if self.has_data {
-                    self.data.push('\n');
+                    self.data.push(b'\n');
                 }
                 self.has_data = true;
-                push_lossy(&mut self.data, value);
+                self.data.extend_from_slice(value);
             }
             b"event" => {
                 self.event_type.clear();
@@ -350,6 +356,7 @@ impl Parser {
             b"id" if memchr(0, value).is_none() => {
                 self.id_buffer.clear();
                 push_lossy(&mut self.id_buffer, value);
+                self.id_pending = true;
             }
             b"retry" => {
                 if let Some(millis) = parse_retry(value) {
@@ -362,7 +369,8 @@ impl Parser {
 
     /// The blank line: sets the last event ID and fires the event if it has data.
     fn dispatch(&mut self, emit: &mut Emit<'_>) {
-        if self.last_event_id != self.id_buffer {
+        if self.id_pending {
+            self.id_pending = false;
             self.last_event_id.clone_from(&self.id_buffer);
         }
         if !self.has_data {
@@ -372,7 +380,7 @@ impl Parser {
         self.has_data = false;
         let event = Event {
             event_type: core::mem::take(&mut self.event_type),
-            data: core::mem::take(&mut self.data),
+            data: decode_owned(core::mem::take(&mut self.data)),
             id: self.last_event_id.clone(),
         };
         emit(Ok(Item::Event(event)));
@@ -399,6 +407,18 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
             .iter()
             .fold(0u64, |millis, digit| millis.saturating_mul(10).saturating_add(u64::from(digit - b'0'))),
     )
+}
+
+/// Decodes `bytes` as UTF-8 like [`push_lossy`], reusing the buffer when it is valid.
+fn decode_owned(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let mut text = String::new();
+            push_lossy(&mut text, error.as_bytes());
+            text
+        }
+    }
 }
 
 /// Appends `bytes` decoded as UTF-8, each invalid sequence becoming one U+FFFD, exactly
