@@ -81,12 +81,17 @@ fn mixed(scale: usize) -> Fixture {
     Fixture { name: "mixed (ids, types, comments)", bytes, chunk: 16 * 1024, events: count }
 }
 
-/// One 8 MiB data line, fed in `chunk`-byte pieces.
+/// One 8 MiB data line, fed in `chunk`-byte pieces (`usize::MAX`: all at once).
 fn big_line(scale: usize, chunk: usize) -> Fixture {
     let size = (8 << 20) / scale;
     let mut bytes = b"data: ".to_vec();
     bytes.resize(6 + size, b'z');
     bytes.extend_from_slice(b"\n\n");
-    let name = if chunk == 1 { "8 MiB line, 1-byte chunks" } else { "8 MiB line, 64-byte chunks" };
+    let name = match chunk {
+        1 => "8 MiB line, 1-byte chunks",
+        64 => "8 MiB line, 64-byte chunks",
+        _ => "8 MiB line, one chunk",
+    };
+    let chunk = chunk.min(bytes.len());
     Fixture { name, bytes, chunk, events: 1 }
 }

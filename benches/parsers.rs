@@ -18,7 +18,10 @@ use std::time::{Duration, Instant};
 use wasm_eventsource::parser::{Item, Parser};
 
 const RUNS: usize = 7;
+/// How long a peer's run may take before it is reported as not finished.
 const PEER_TIME_LIMIT: Duration = Duration::from_secs(20);
+/// The same limit in the smoke run, which only checks that everything still works.
+const SMOKE_PEER_TIME_LIMIT: Duration = Duration::from_secs(1);
 
 type ParseFn = fn(&[Bytes]) -> usize;
 
@@ -102,7 +105,8 @@ fn main() {
                 rows.push(format!(r#"{{"fixture":"{name}","parser":"{parser}","bytes":{},"events":{events},"finished":false}}"#, shared.len()));
                 continue;
             }
-            let limit = (parser != "wasm-eventsource").then_some(PEER_TIME_LIMIT);
+            let peer_limit = if smoke { SMOKE_PEER_TIME_LIMIT } else { PEER_TIME_LIMIT };
+            let limit = (parser != "wasm-eventsource").then_some(peer_limit);
             match measure(parse, chunks.clone(), events, limit) {
                 Some(mut times) => {
                     times.sort_by(f64::total_cmp);

@@ -88,51 +88,49 @@ export class Connection {
     if (!actions) return;
     const tokens = actions.split('\r');
     const sink = this.#sink;
-    for (let i = 0; i < tokens.length && !this.#closed; ) {
-      switch (tokens[i]) {
-        case 'm':
-          sink.message(tokens[i + 1] || 'message', tokens[i + 2], this.#lastEventId, this.#origin);
-          i += 3;
+    for (let i = 0; i < tokens.length && !this.#closed; i++) {
+      const token = tokens[i];
+      switch (token.charCodeAt(0)) {
+        case 109: // m: a message of the default type
+          sink.message('message', token.slice(1), this.#lastEventId, this.#origin);
           break;
-        case 'i':
-          this.#lastEventId = tokens[i + 1];
-          i += 2;
+        case 110: // n: a message of a named type; its data is the next token
+          sink.message(token.slice(1), tokens[++i], this.#lastEventId, this.#origin);
           break;
-        case 'c':
-          this.#request(tokens[i + 1]);
-          i += 2;
+        case 105: // i: the last event id changed
+          this.#lastEventId = token.slice(1);
           break;
-        case 'o':
+        case 99: // c: connect
+          this.#request(token.slice(1));
+          break;
+        case 111: // o: open
           sink.open(this.#response);
-          i += 1;
           break;
-        case 'k':
-          sink.comment(tokens[i + 1]);
-          i += 2;
+        case 107: // k: a comment
+          sink.comment(token.slice(1));
           break;
-        case 'r': {
-          const delay = Number(tokens[i + 1]);
+        case 114: {
+          // r: reconnect after the delay; the reason is the next token
+          const delay = Number(token.slice(1));
           this.#abandon();
           this.#retryTimer = setTimeout(() => {
             if (!this.#closed) this.#run(this.#engine.retryTimer());
           }, delay);
-          sink.error({ ...failure, reason: tokens[i + 2], willRetry: true, retryIn: delay });
-          i += 3;
+          sink.error({ ...failure, reason: tokens[++i], willRetry: true, retryIn: delay });
           break;
         }
-        case 'f': {
-          const info = { ...failure, reason: tokens[i + 1], willRetry: false, retriesExhausted: tokens[i + 2] === '1' };
+        case 102: {
+          // f: failed for good; whether retries ran out is the next token
+          const info = { ...failure, reason: token.slice(1), willRetry: false, retriesExhausted: tokens[++i] === '1' };
           this.close();
           sink.error(info);
-          i += 3;
           break;
         }
-        case 's':
-          sink.error({ reason: 'event-too-large', limit: Number(tokens[i + 1]), willRetry: false });
-          i += 2;
+        case 115: // s: an oversized event was skipped
+          sink.error({ reason: 'event-too-large', limit: Number(token.slice(1)), willRetry: false });
           break;
         default:
-          throw new Error(`wasm-eventsource: unknown engine action ${tokens[i]}`);
+          throw new Error(`wasm-eventsource: unknown engine action ${token}`);
       }
     }
   }

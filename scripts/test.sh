@@ -19,7 +19,8 @@ step "format" cargo fmt --all -- --check
 # The example apps are browser-only; they are linted for wasm32 only.
 examples=(--exclude leptos-app --exclude yew-app --exclude example-shared)
 step "clippy (native)" cargo clippy --workspace "${examples[@]}" --all-targets --all-features --quiet -- -D warnings
-step "clippy (wasm32)" cargo clippy --all-targets --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
+# Benchmarks are native-only, so the wasm32 lint covers the library and its tests.
+step "clippy (wasm32)" cargo clippy --lib --tests --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
 step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p example-shared \
   --target wasm32-unknown-unknown --quiet -- -D warnings
 step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \
@@ -31,6 +32,8 @@ step "example apps build (release)" bash scripts/build-examples.sh
 step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
+step "benchmark smoke run (tiny sizes)" node benches/run.mjs --smoke
+test -s test-results/bench-smoke/BENCHMARKS.md && test -s test-results/bench-smoke/ratios.svg
 step "wasm tests (headless Chromium)" bash scripts/with-test-server.sh \
   cargo test --target wasm32-unknown-unknown --all-features --test browser_core --test browser_source
 

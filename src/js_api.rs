@@ -7,18 +7,20 @@
 //! Each input returns the actions it caused as one string of tokens separated by CR.
 //! CR is the one character that can never occur in an event type, data, id or comment
 //! (it always ends a line), so JavaScript splits the whole batch with one `split('\r')`,
-//! and a chunk's events cross the boundary as a single string instead of three per event.
+//! and a chunk's events cross the boundary as a single string. A token's first character
+//! says what it is; the rest is its first field, so a plain message costs one token.
 //!
-//! | token | fields | meaning |
+//! | token | then | meaning |
 //! |---|---|---|
-//! | `c` | last event id | issue the request |
+//! | `c` + last event id | | issue the request |
 //! | `o` | | the stream is open |
-//! | `i` | id | the last event id changed (applies to the messages that follow) |
-//! | `m` | type (empty for `message`), data | dispatch a message |
-//! | `k` | text | a comment line |
-//! | `r` | delay ms, reason | reconnecting after the delay |
-//! | `f` | reason, `1` if retries ran out else `0` | failed for good |
-//! | `s` | limit | an event over `limit` bytes was skipped |
+//! | `i` + id | | the last event id changed (for the messages that follow) |
+//! | `m` + data | | dispatch a `message` |
+//! | `n` + type | data | dispatch a message of a named type |
+//! | `k` + text | | a comment line |
+//! | `r` + delay ms | reason | reconnecting after the delay |
+//! | `f` + reason | `1` if retries ran out, else `0` | failed for good |
+//! | `s` + limit | | an event over `limit` bytes was skipped |
 
 use crate::encoder::format_decimal;
 use crate::engine::{Action, Engine, Reason, RetryPolicy};
@@ -47,18 +49,25 @@ fn reason_name(reason: Reason) -> &'static str {
     }
 }
 
-/// Appends one token, CR-separated from the previous one.
-fn token(out: &mut String, text: &str) {
+/// Appends one token, CR-separated from the previous one: `tag` then `text`.
+fn token(out: &mut String, tag: char, text: &str) {
     if !out.is_empty() {
         out.push('\r');
     }
+    out.push(tag);
     out.push_str(text);
 }
 
-fn number_token(out: &mut String, value: u64) {
+/// Appends a field token (no tag) after the previous token.
+fn field(out: &mut String, text: &str) {
+    out.push('\r');
+    out.push_str(text);
+}
+
+fn number_token(out: &mut String, tag: char, value: u64) {
     let mut digits = [0u8; 20];
     // Decimal digits are ASCII, so this never fails.
-    token(out, core::str::from_utf8(format_decimal(value, &mut digits)).unwrap_or("0"));
+    token(out, tag, core::str::from_utf8(format_decimal(value, &mut digits)).unwrap_or("0"));
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -165,39 +174,32 @@ impl EngineHandle {
         let mut out = String::new();
         while let Some(action) = self.engine.poll_action() {
             match action {
-                Action::Connect { last_event_id } => {
-                    token(&mut out, "c");
-                    token(&mut out, &last_event_id);
-                }
-                Action::Open => token(&mut out, "o"),
+                Action::Connect { last_event_id } => token(&mut out, 'c', &last_event_id),
+                Action::Open => token(&mut out, 'o', ""),
                 Action::Message(event) => {
                     let (event_type, data, id) = event.into_parts();
                     if id != self.reported_id {
-                        token(&mut out, "i");
-                        token(&mut out, &id);
+                        token(&mut out, 'i', &id);
                         self.reported_id = id;
                     }
-                    token(&mut out, "m");
-                    token(&mut out, &event_type);
-                    token(&mut out, &data);
+                    if event_type.is_empty() {
+                        token(&mut out, 'm', &data);
+                    } else {
+                        token(&mut out, 'n', &event_type);
+                        field(&mut out, &data);
+                    }
                 }
-                Action::Comment(text) => {
-                    token(&mut out, "k");
-                    token(&mut out, &text);
-                }
+                Action::Comment(text) => token(&mut out, 'k', &text),
                 Action::Reconnecting { delay_ms, reason } => {
-                    token(&mut out, "r");
-                    number_token(&mut out, delay_ms);
-                    token(&mut out, reason_name(reason));
+                    number_token(&mut out, 'r', delay_ms);
+                    field(&mut out, reason_name(reason));
                 }
                 Action::Failed { reason, retries_exhausted } => {
-                    token(&mut out, "f");
-                    token(&mut out, reason_name(reason));
-                    token(&mut out, if retries_exhausted { "1" } else { "0" });
+                    token(&mut out, 'f', reason_name(reason));
+                    field(&mut out, if retries_exhausted { "1" } else { "0" });
                 }
                 Action::Skipped(ParseError::EventTooLarge { limit }) => {
-                    token(&mut out, "s");
-                    number_token(&mut out, limit as u64);
+                    number_token(&mut out, 's', limit as u64)
                 }
             }
         }

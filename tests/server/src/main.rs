@@ -26,6 +26,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .route("/sse/redirect", any(scenarios::redirect))
         .route("/sse/counter", any(scenarios::counter))
         .route("/sse/echo", any(scenarios::echo))
+        .route("/sse/bulk", any(scenarios::bulk))
         .route("/log", get(requests::show))
         .nest_service("/js", files("js"))
         .nest_service("/pkg", files("pkg"))
@@ -33,6 +34,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .nest_service("/vite", files("tests/vite-app/dist"))
         .nest_service("/examples/leptos", files("examples/leptos-app/dist"))
         .nest_service("/examples/yew", files("examples/yew-app/dist"))
+        .nest_service("/benches", files("benches/browser"))
         .layer(axum::middleware::from_fn(cors::allow))
         .with_state(log)
 }

@@ -208,6 +208,27 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
     )
 }
 
+/// `/sse/bulk`: `count` events of exactly `size` bytes on the wire (`data: ` + `x`s + two
+/// LFs), written in 64 KiB chunks as fast as the socket takes them; then the connection
+/// stays open, so a client stops by closing. For throughput benchmarks.
+pub async fn bulk(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
+    let params = Params::parse(query.as_deref());
+    let (number, _, _, _) = record(&log, request, &params).await;
+    let count = params.number("count").unwrap_or(1000) as usize;
+    let size = (params.number("size").unwrap_or(64) as usize).max(9);
+    let mut event = b"data: ".to_vec();
+    event.resize(size - 2, b'x');
+    event.extend_from_slice(b"\n\n");
+    let body = event.repeat(count);
+    let chunks: Vec<Vec<u8>> = body.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+    let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
+    event_stream_response(
+        StatusCode::OK,
+        Some("text/event-stream"),
+        stream_body(chunks, Duration::ZERO, Ending::Hang, guard),
+    )
+}
+
 /// Replaces each `{fill}` in `body` with `size` bytes of `x`.
 fn expand_fill(body: &[u8], size: usize) -> Vec<u8> {
     const MARK: &[u8] = b"{fill}";

@@ -1,0 +1,195 @@
+// Browser benchmarks, run by benches/run.mjs in headless Chromium:
+// - parseBench: our wasm engine (bytes in, events as JS strings out, exactly the path
+//   js/connection.js takes) beside eventsource-parser fed through TextDecoder;
+// - e2eBench: the native EventSource, ours, `eventsource` and
+//   `@microsoft/fetch-event-source` against one local server.
+import init, { Engine } from '/pkg/wasm_eventsource.js';
+import { EventSource as WasmEventSource } from '/js/index.js';
+import { createParser } from './peers/eventsource-parser.js';
+import { EventSource as EventSourcePackage } from './peers/eventsource.js';
+import { fetchEventSource } from './peers/fetch-event-source.js';
+
+const RUNS = 7;
+let sink = 0;
+
+/** The same recipes as benches/fixtures.rs; `scale` divides the sizes. */
+function fixtures(scale) {
+  const text = (parts) => new TextEncoder().encode(parts.join(''));
+  const tokens = [];
+  for (let n = 0; n < 200_000 / scale; n++) tokens.push(`data: {"token":"tok${n % 977}","i":${n}}\n\n`);
+  const line1k = Array.from({ length: 1024 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+  const lines = Array.from({ length: 8192 / scale }, () => `data: ${line1k}\n\n`);
+  const line80 = Array.from({ length: 80 }, (_, i) => String.fromCharCode(65 + (i % 26))).join('');
+  const multi = [];
+  for (let e = 0; e < Math.max(1, 128 / scale); e++) {
+    for (let l = 0; l < Math.floor((64 * 1024) / 86); l++) multi.push(`data: ${line80}\n`);
+    multi.push('\n');
+  }
+  const mixed = [];
+  for (let n = 0; n < 100_000 / scale; n++) {
+    switch (n % 5) {
+      case 0: mixed.push(`id: ${n}\nevent: update\ndata: {"n":${n},"ok":true}\n\n`); break;
+      case 1: mixed.push(`: keep-alive ${n}\r\nid: ${n}\r\ndata: line one\r\ndata: line two é€\r\n\r\n`); break;
+      case 2: mixed.push(`data: ${'x'.repeat(200 + (n % 300))}\n\n`); break;
+      case 3: mixed.push(`retry: 3000\nevent: tick\ndata: ${n}\n\n`); break;
+      default: mixed.push(`id: ${n}\ndata:${'😀 '.repeat(8)}\n\n`);
+    }
+  }
+  const big = `data: ${'z'.repeat((8 << 20) / scale)}\n\n`;
+  return [
+    { name: 'LLM tokens (~40 B events)', bytes: text(tokens), chunk: 16 * 1024 },
+    { name: '1 KiB data lines', bytes: text(lines), chunk: 64 * 1024 },
+    { name: '64 KiB multi-line events', bytes: text(multi), chunk: 64 * 1024 },
+    { name: 'mixed (ids, types, comments)', bytes: text(mixed), chunk: 16 * 1024 },
+    { name: '8 MiB line, 64 KiB chunks', bytes: text([big]), chunk: 64 * 1024 },
+  ];
+}
+
+function chunked(bytes, size) {
+  const chunks = [];
+  for (let at = 0; at < bytes.length; at += size) chunks.push(bytes.subarray(at, at + size));
+  return chunks;
+}
+
+/** Our path: the engine parses, and each chunk's events arrive as one CR-separated string. */
+function runOurs(chunks) {
+  const engine = new Engine(undefined, undefined, undefined, undefined, undefined, new Uint16Array(), undefined, undefined, 1);
+  engine.connect();
+  engine.response(200, 'text/event-stream', undefined, Date.now());
+  let events = 0;
+  for (const chunk of chunks) {
+    const actions = engine.chunk(chunk);
+    if (!actions) continue;
+    const tokens = actions.split('\r');
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      const tag = token.charCodeAt(0);
+      if (tag === 109) {
+        sink += 7 + token.slice(1).length;
+        events += 1;
+      } else if (tag === 110) {
+        sink += token.slice(1).length + tokens[++i].length;
+        events += 1;
+      }
+    }
+  }
+  engine.free();
+  return events;
+}
+
+function runEventsourceParser(chunks) {
+  let events = 0;
+  const parser = createParser({
+    onEvent(event) {
+      sink += (event.event ?? 'message').length + event.data.length;
+      events += 1;
+    },
+  });
+  const decoder = new TextDecoder();
+  for (const chunk of chunks) parser.feed(decoder.decode(chunk, { stream: true }));
+  return events;
+}
+
+function time(run, chunks) {
+  const start = performance.now();
+  const events = run(chunks);
+  return { seconds: (performance.now() - start) / 1000, events };
+}
+
+window.parseBench = async ({ smoke }) => {
+  await init();
+  const rows = [];
+  for (const fixture of fixtures(smoke ? 64 : 1)) {
+    const chunks = chunked(fixture.bytes, fixture.chunk);
+    for (const [parser, run] of [['wasm-eventsource', runOurs], ['eventsource-parser', runEventsourceParser]]) {
+      time(run, chunks);
+      const seconds = [];
+      let events = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const result = time(run, chunks);
+        seconds.push(result.seconds);
+        events = result.events;
+      }
+      rows.push({ fixture: fixture.name, parser, bytes: fixture.bytes.length, events, finished: true, seconds: seconds.sort((a, b) => a - b) });
+    }
+  }
+  return { runs: RUNS, rows, sink };
+};
+
+/** Opens `url` with one client and resolves when `count` messages arrived. */
+function runClient(kind, url, count) {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    let first = 0;
+    let seen = 0;
+    let finish;
+    const onMessage = (event) => {
+      seen += 1;
+      sink += event.data.length;
+      if (seen === 1) first = performance.now();
+      if (seen === count) finish(performance.now());
+    };
+    const timer = setTimeout(() => finish(null), 120_000);
+    if (kind === 'fetch-event-source') {
+      const controller = new AbortController();
+      finish = (end) => {
+        clearTimeout(timer);
+        controller.abort();
+        end === null ? reject(new Error(`${kind} timed out`)) : resolve({ ttfe: first - start, seconds: (end - first) / 1000 });
+      };
+      fetchEventSource(url, { onmessage: onMessage, signal: controller.signal, openWhenHidden: true }).catch(() => {});
+      return;
+    }
+    const Source = { native: globalThis.EventSource, 'wasm-eventsource': WasmEventSource, eventsource: EventSourcePackage }[kind];
+    const source = new Source(url);
+    finish = (end) => {
+      clearTimeout(timer);
+      source.close();
+      end === null ? reject(new Error(`${kind} timed out`)) : resolve({ ttfe: first - start, seconds: (end - first) / 1000 });
+    };
+    source.onmessage = onMessage;
+  });
+}
+
+async function memory() {
+  globalThis.gc?.();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  globalThis.gc?.();
+  const wasm = await init();
+  return { jsHeap: performance.memory?.usedJSHeapSize ?? null, wasmMemory: wasm.memory.buffer.byteLength };
+}
+
+window.e2eBench = async ({ server, smoke }) => {
+  const clients = ['native', 'wasm-eventsource', 'eventsource', 'fetch-event-source'];
+  const cases = smoke ? [[2_000, 64], [200, 4096]] : [[200_000, 64], [20_000, 4096]];
+  const runs = smoke ? 2 : 5;
+  const rows = [];
+  for (const [count, size] of cases) {
+    const results = Object.fromEntries(clients.map((client) => [client, { seconds: [], ttfe: [] }]));
+    for (let run = 0; run < runs; run++) {
+      for (const client of clients) {
+        const url = `${server}/sse/bulk?count=${count}&size=${size}&key=bench-${client}-${run}-${Math.random()}`;
+        const { ttfe, seconds } = await runClient(client, url, count);
+        results[client].seconds.push(seconds);
+        results[client].ttfe.push(ttfe);
+        if (run === runs - 1) results[client].memory = await memory();
+      }
+    }
+    for (const client of clients) {
+      const { seconds, ttfe, memory: used } = results[client];
+      rows.push({
+        fixture: `${count.toLocaleString('en')} events of ${size} B`,
+        parser: client,
+        bytes: count * size,
+        events: count - 1,
+        finished: true,
+        seconds: seconds.sort((a, b) => a - b),
+        ttfe: ttfe.sort((a, b) => a - b),
+        memory: used,
+      });
+    }
+  }
+  return { runs, rows, sink };
+};
+
+window.benchReady = true;

@@ -1,0 +1,204 @@
+// Turns the raw benchmark results into BENCHMARKS.md and an SVG chart of the main ratios.
+// Every ratio compares medians measured in the same run: ours / peer throughput.
+
+const median = (values) => values[Math.floor(values.length / 2)];
+const mbps = (bytes, seconds) => bytes / seconds / 1e6;
+const fmt = (value, digits = 1) =>
+  value >= 100 ? Math.round(value).toLocaleString('en') : value.toFixed(digits);
+const ratioText = (ratio) => (ratio === null ? '—' : `${ratio >= 10 ? Math.round(ratio) : ratio.toFixed(2)}×`);
+
+/** The rows of one fixture by parser name. */
+function byFixture(rows) {
+  const fixtures = new Map();
+  for (const row of rows) {
+    if (!fixtures.has(row.fixture)) fixtures.set(row.fixture, new Map());
+    fixtures.get(row.fixture).set(row.parser, row);
+  }
+  return fixtures;
+}
+
+/** ours / peer throughput from median times (a peer that did not finish gives `null`). */
+function ratio(ours, peer) {
+  if (!ours?.finished || !peer?.finished) return null;
+  return median(peer.seconds) / median(ours.seconds);
+}
+
+function throughputTable(results, ours, { events = true } = {}) {
+  const lines = [
+    `| fixture | parser | median MB/s | min–max MB/s | ${events ? 'events/s | ' : ''}ours vs it |`,
+    `|---|---|---:|---:|${events ? '---:|' : ''}---:|`,
+  ];
+  for (const [fixture, parsers] of byFixture(results.rows)) {
+    const mine = parsers.get(ours);
+    for (const [parser, row] of parsers) {
+      if (!row.finished) {
+        lines.push(`| ${fixture} | ${parser} | did not finish a run in 20 s | | ${events ? '| ' : ''}— |`);
+        continue;
+      }
+      const slowest = row.seconds[row.seconds.length - 1];
+      const fastest = row.seconds[0];
+      const perSecond = row.events / median(row.seconds);
+      const compared = parser === ours ? '' : ratioText(ratio(mine, row));
+      lines.push(
+        `| ${fixture} | ${parser === ours ? `**${parser}**` : parser} | ${fmt(mbps(row.bytes, median(row.seconds)))} | ${fmt(mbps(row.bytes, slowest))}–${fmt(mbps(row.bytes, fastest))} | ${events ? `${fmt(perSecond, 0)} | ` : ''}${compared} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function e2eTable(e2e) {
+  const lines = [
+    '| stream | client | median events/s | min–max events/s | ours vs it | time to first event (median) | JS heap after | wasm memory |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const [fixture, clients] of byFixture(e2e.rows)) {
+    const mine = clients.get('wasm-eventsource');
+    for (const [client, row] of clients) {
+      const perSecond = (seconds) => row.events / seconds;
+      const heap = row.memory?.jsHeap ? `${(row.memory.jsHeap / 2 ** 20).toFixed(1)} MiB` : 'n/a';
+      const wasm = client === 'wasm-eventsource' ? `${(row.memory.wasmMemory / 2 ** 20).toFixed(1)} MiB` : '—';
+      lines.push(
+        `| ${fixture} | ${client === 'wasm-eventsource' ? `**${client}**` : client} | ${fmt(perSecond(median(row.seconds)), 0)} | ${fmt(perSecond(row.seconds[row.seconds.length - 1]), 0)}–${fmt(perSecond(row.seconds[0]), 0)} | ${client === 'wasm-eventsource' ? '' : ratioText(ratio(mine, row))} | ${median(row.ttfe).toFixed(1)} ms | ${heap} | ${wasm} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function sizeTable(sizes) {
+  const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const { wasm, js } = sizes.ours;
+  const lines = [
+    '| package | raw | gzipped |',
+    '|---|---:|---:|',
+    `| **wasm-eventsource** wasm | ${kb(wasm.raw)} | ${kb(wasm.gzip)} |`,
+    `| **wasm-eventsource** JS (bundled, minified) | ${kb(js.raw)} | ${kb(js.gzip)} |`,
+    `| **wasm-eventsource** total | ${kb(wasm.raw + js.raw)} | ${kb(wasm.gzip + js.gzip)} |`,
+  ];
+  for (const [name, size] of Object.entries(sizes.peers)) {
+    lines.push(`| ${name} (bundled, minified) | ${kb(size.raw)} | ${kb(size.gzip)} |`);
+  }
+  lines.push('| native `EventSource` | 0 | 0 |');
+  return lines.join('\n');
+}
+
+/** The ratios the chart shows and the targets check. */
+function mainRatios(native, parse, e2e) {
+  const nat = byFixture(native.rows);
+  const brw = byFixture(parse.rows);
+  const end = byFixture(e2e.rows);
+  const pick = (table, fixture, peer, ours = 'wasm-eventsource') =>
+    ratio(table.get(fixture)?.get(ours), table.get(fixture)?.get(peer));
+  const e2eSmall = [...end.keys()][0];
+  return [
+    { label: 'native, mixed: vs eventsource-stream', value: pick(nat, 'mixed (ids, types, comments)', 'eventsource-stream'), goal: 3 },
+    { label: 'native, mixed: vs sse-stream', value: pick(nat, 'mixed (ids, types, comments)', 'sse-stream'), goal: null },
+    { label: 'browser parse, mixed: vs eventsource-parser', value: pick(brw, 'mixed (ids, types, comments)', 'eventsource-parser'), goal: 1.5 },
+    { label: 'browser parse, tokens: vs eventsource-parser', value: pick(brw, 'LLM tokens (~40 B events)', 'eventsource-parser'), goal: 1.5 },
+    { label: `end to end, ${e2eSmall}: vs native`, value: pick(end, e2eSmall, 'native'), goal: 1 },
+    { label: `end to end, ${e2eSmall}: vs eventsource`, value: pick(end, e2eSmall, 'eventsource'), goal: 1.5 },
+    { label: `end to end, ${e2eSmall}: vs fetch-event-source`, value: pick(end, e2eSmall, 'fetch-event-source'), goal: 1.5 },
+  ];
+}
+
+function targets(native, sizes, ratios) {
+  const nat = byFixture(native.rows);
+  const lines1k = nat.get('1 KiB data lines')?.get('wasm-eventsource');
+  const oneChunk = nat.get('8 MiB line, one chunk')?.get('wasm-eventsource');
+  const byteChunks = nat.get('8 MiB line, 1-byte chunks')?.get('wasm-eventsource');
+  const gbps = lines1k ? mbps(lines1k.bytes, median(lines1k.seconds)) / 1000 : 0;
+  const linear = oneChunk && byteChunks ? median(byteChunks.seconds) / median(oneChunk.seconds) : Infinity;
+  const total = (sizes.ours.wasm.gzip + sizes.ours.js.gzip) / 1024;
+  const mark = (ok) => (ok ? 'met' : '**not met**');
+  const rows = [
+    ['native parser, mixed fixture: ≥ 3× eventsource-stream', ratioText(ratios[0].value), mark(ratios[0].value >= 3)],
+    ['native parser, 1 KiB lines: ≥ 1 GB/s', `${gbps.toFixed(2)} GB/s`, mark(gbps >= 1)],
+    ['8 MiB line in 1-byte chunks within 3× of one chunk', `${linear.toFixed(1)}×`, mark(linear <= 3)],
+    ['browser parse: ≥ 1.5× eventsource-parser (mixed)', ratioText(ratios[2].value), mark(ratios[2].value >= 1.5)],
+    ['end to end: ≥ the native EventSource', ratioText(ratios[4].value), mark(ratios[4].value >= 1)],
+    ['end to end: ≥ 1.5× eventsource', ratioText(ratios[5].value), mark(ratios[5].value >= 1.5)],
+    ['end to end: ≥ 1.5× fetch-event-source', ratioText(ratios[6].value), mark(ratios[6].value >= 1.5)],
+    ['size: wasm + JS ≤ 15 KB gzipped', `${total.toFixed(1)} KiB`, mark(total <= 15)],
+  ];
+  return ['| goal | measured | |', '|---|---:|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+export function renderReport({ native, parse, e2e, sizes, info, command, minutes }) {
+  const ratios = mainRatios(native, parse, e2e);
+  const versions = Object.entries(info.versions).map(([name, version]) => `${name} ${version}`).join(', ');
+  const markdown = `# Benchmarks
+
+Produced by \`${command}\` on ${info.date}${info.smoke ? ' (smoke sizes: numbers not meaningful)' : ''}, in ${minutes.toFixed(1)} minutes.
+Every figure is the median of ${native.runs} runs (end to end: ${e2e.runs}) after a warm-up, with
+the slowest and fastest run beside it; every ratio compares medians taken in the same run on
+the same machine (throughput, ours / theirs: above 1 means we are faster). Figures from other
+runs or machines are not comparable with these.
+
+Machine: ${info.cpu}, ${info.memory}; ${info.rustc}; Node ${info.node}; Chromium ${info.chromium}.
+Peers: ${versions}. wasm-eventsource ${info.ours}.
+
+![Main ratios](benches/ratios.svg)
+
+## Goals and where we stand
+
+${targets(native, sizes, ratios)}
+
+## Native parser throughput
+
+Each parser turns the fixture's chunks into owned events (\`cargo bench --bench parsers\`).
+Ours is the synchronous \`Parser::feed\`; the peers are driven as \`futures\` streams over the
+same chunks. \`sse-stream\` rejects invalid UTF-8 instead of replacing it (not spec behaviour).
+
+${throughputTable(native, 'wasm-eventsource')}
+
+## Browser parse throughput (headless Chromium)
+
+Ours: the wasm engine parses each chunk and hands its events to JavaScript as strings (the
+exact path of the \`EventSource\` class, without creating \`MessageEvent\`s). eventsource-parser:
+the chunk decoded with a streaming \`TextDecoder\`, then parsed.
+
+${throughputTable(parse, 'wasm-eventsource', { events: true })}
+
+## End to end (headless Chromium, one local server)
+
+From the first \`message\` handler call to the last; time to first event from the
+constructor. Memory is read after the client's last run and a forced GC.
+
+${e2eTable(e2e)}
+
+## Size
+
+${sizeTable(sizes)}
+`;
+  return { markdown, ratios };
+}
+
+/** A horizontal bar chart of the ratios, with the 1× line and each goal marked. */
+export function renderChart(ratios) {
+  const shown = ratios.filter((r) => r.value !== null);
+  const max = Math.max(2, ...shown.map((r) => r.value), ...shown.map((r) => r.goal ?? 0)) * 1.1;
+  const width = 760;
+  const left = 330;
+  const barWidth = width - left - 60;
+  const rowHeight = 34;
+  const height = 50 + shown.length * rowHeight;
+  const x = (value) => left + (value / max) * barWidth;
+  const bars = shown
+    .map((r, i) => {
+      const y = 30 + i * rowHeight;
+      const color = r.goal === null || r.value >= r.goal ? '#1f7a3f' : '#b3261e';
+      const goal = r.goal === null ? '' : `<line x1="${x(r.goal)}" x2="${x(r.goal)}" y1="${y - 2}" y2="${y + 22}" stroke="#8a6d00" stroke-width="2" stroke-dasharray="3 2"/>`;
+      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${r.label}</text>
+<rect x="${left}" y="${y}" width="${Math.max(1, x(r.value) - left)}" height="20" fill="${color}" rx="3"/>
+<text x="${x(r.value) + 6}" y="${y + 15}">${ratioText(r.value)}</text>${goal}`;
+    })
+    .join('\n');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="#fff"/>
+<text x="${left}" y="18" font-weight="600">wasm-eventsource throughput / peer throughput (same run; dashed: goal)</text>
+<line x1="${x(1)}" x2="${x(1)}" y1="24" y2="${height - 10}" stroke="#5d6b7a"/>
+${bars}
+</svg>
+`;
+}

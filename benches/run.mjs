@@ -1,0 +1,143 @@
+// `npm run bench`: every benchmark in one run, written to BENCHMARKS.md and
+// benches/ratios.svg. `--smoke` runs tiny sizes into test-results/bench-smoke/ instead
+// (the test command does that, so the benchmark code cannot rot).
+import { execFile, spawn } from 'node:child_process';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, startServer } from '../tests/browser/harness.mjs';
+import { renderChart, renderReport } from './report.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const smoke = process.argv.includes('--smoke');
+const outDir = smoke ? `${root}test-results/bench-smoke` : root;
+const run = promisify(execFile);
+
+function log(message) {
+  console.log(`[bench] ${message}`);
+}
+
+/** Runs a command, streaming its stderr, and returns its stdout. */
+function command(program, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(program, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${program} exited with ${code}`))));
+  });
+}
+
+async function nativeBench() {
+  log('native parser throughput (cargo bench)');
+  const out = `${root}target/bench-native.json`;
+  await command('cargo', ['bench', '--quiet', '--bench', 'parsers', '--', ...(smoke ? ['--smoke'] : []), '--out', out]);
+  return JSON.parse(await readFile(out, 'utf8'));
+}
+
+const PEERS = {
+  'eventsource-parser': 'export { createParser } from "eventsource-parser";',
+  eventsource: 'export { EventSource } from "eventsource";',
+  'fetch-event-source': 'export { fetchEventSource } from "@microsoft/fetch-event-source";',
+};
+
+/** Bundles each peer (minified) for the bench page, and returns the gzipped sizes. */
+async function bundlePeers() {
+  const sizes = {};
+  for (const [name, source] of Object.entries(PEERS)) {
+    const outfile = `${root}benches/browser/peers/${name}.js`;
+    await build({
+      stdin: { contents: source, resolveDir: root, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      outfile,
+      logLevel: 'warning',
+    });
+    const bytes = await readFile(outfile);
+    sizes[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
+  return sizes;
+}
+
+/** Our package as users ship it: the wasm, and the JS bundled and minified. */
+async function ourSize() {
+  const wasm = await readFile(`${root}pkg/wasm_eventsource_bg.wasm`);
+  const result = await build({
+    entryPoints: [`${root}js/index.js`],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'warning',
+  });
+  const js = result.outputFiles[0].contents;
+  return {
+    wasm: { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length },
+    js: { raw: js.length, gzip: gzipSync(js, { level: 9 }).length },
+  };
+}
+
+async function browserBenches() {
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc', '--enable-precise-memory-info'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('bench page error:', error));
+    await page.goto(`${server.primary}/benches/bench.html`);
+    await page.waitForFunction(() => window.benchReady === true);
+    log('browser parse throughput');
+    const parse = await page.evaluate((options) => window.parseBench(options), { smoke });
+    log('end-to-end throughput');
+    const e2e = await page.evaluate((options) => window.e2eBench(options), { server: server.primary, smoke });
+    return { parse, e2e, chromium: browser.version() };
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+async function machine() {
+  const rustc = (await run('rustc', ['--version'])).stdout.trim();
+  const packageJson = JSON.parse(await readFile(`${root}package.json`, 'utf8'));
+  const peerVersion = async (name) => JSON.parse(await readFile(`${root}node_modules/${name}/package.json`, 'utf8')).version;
+  const cargoLock = await readFile(`${root}Cargo.lock`, 'utf8');
+  const crateVersion = (name) => cargoLock.match(new RegExp(`name = "${name}"\\nversion = "([^"]+)"`))?.[1];
+  return {
+    cpu: `${cpus()[0]?.model ?? 'unknown CPU'} (${cpus().length} cores)`,
+    memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
+    rustc,
+    node: process.version,
+    ours: packageJson.version,
+    versions: {
+      'eventsource-stream': crateVersion('eventsource-stream'),
+      'sse-stream': crateVersion('sse-stream'),
+      'eventsource-parser': await peerVersion('eventsource-parser'),
+      eventsource: await peerVersion('eventsource'),
+      '@microsoft/fetch-event-source': await peerVersion('@microsoft/fetch-event-source'),
+    },
+  };
+}
+
+const started = Date.now();
+await mkdir(outDir, { recursive: true });
+const native = await nativeBench();
+log('bundling peers');
+const peerSizes = await bundlePeers();
+const { parse, e2e, chromium: chromiumVersion } = await browserBenches();
+const sizes = { ours: await ourSize(), peers: peerSizes };
+const info = { ...(await machine()), chromium: chromiumVersion, smoke, date: new Date().toISOString().slice(0, 10) };
+const command_ = smoke ? 'node benches/run.mjs --smoke' : 'npm run bench';
+const report = renderReport({ native, parse, e2e, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
+await writeFile(`${outDir}/BENCHMARKS.md`, report.markdown);
+await writeFile(`${smoke ? outDir : `${root}benches`}/ratios.svg`, renderChart(report.ratios));
+const written = await stat(`${outDir}/BENCHMARKS.md`);
+log(`wrote ${outDir === root ? 'BENCHMARKS.md' : `${outDir}/BENCHMARKS.md`} (${written.size} bytes) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
