@@ -16,6 +16,7 @@ pub fn all(scale: usize) -> Vec<Fixture> {
         lines_1k(scale),
         multiline_64k(scale),
         mixed(scale),
+        big_line(scale, usize::MAX),
         big_line(scale, 64),
         big_line(scale, 1),
     ]

@@ -3,6 +3,9 @@
 // performs its actions and reports what happened. See src/js_api.rs for the encoding.
 import { Engine } from '../pkg/wasm_eventsource.js';
 
+/** The most body bytes handed to the engine at once. */
+const SLICE_BYTES = 64 * 1024;
+
 /** How much of a failed response's body an error event carries, unless told otherwise. */
 const DEFAULT_ERROR_BODY_BYTES = 64 * 1024;
 
@@ -202,7 +205,12 @@ export class Connection {
         return;
       }
       this.#lastActivity = performance.now();
-      this.#run(this.#engine.chunk(result.value));
+      // A fast stream can arrive in chunks of megabytes: feeding them in slices lets the
+      // first events fire before the rest is parsed, and bounds the wasm memory a batch takes.
+      const bytes = result.value;
+      for (let at = 0; at < bytes.length && current(); at += SLICE_BYTES) {
+        this.#run(this.#engine.chunk(bytes.subarray(at, at + SLICE_BYTES)));
+      }
     }
   }
 

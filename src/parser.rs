@@ -111,6 +111,10 @@ impl core::error::Error for ParseError {}
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
+/// The partial-line buffer keeps this much capacity between lines; after a longer line its
+/// memory goes back to the allocator, so one huge event does not pin it for good.
+const LINE_CAPACITY_KEPT: usize = 64 * 1024;
+
 /// Where the parser reports items.
 type Emit<'a> = dyn FnMut(Result<Item, ParseError>) + 'a;
 
@@ -244,6 +248,7 @@ impl Parser {
     /// event ID is kept, as browsers keep it across reconnections.
     pub fn end_stream(&mut self) {
         self.line.clear();
+        self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.data.clear();
         self.has_data = false;
         self.event_type.clear();
@@ -312,6 +317,7 @@ impl Parser {
             line.extend_from_slice(tail);
             self.process_line(&line, emit);
             line.clear();
+            line.shrink_to(LINE_CAPACITY_KEPT);
             self.line = line;
         }
     }
@@ -322,6 +328,7 @@ impl Parser {
 
     fn start_skipping(&mut self, line_started: bool, emit: &mut Emit<'_>) {
         self.line.clear();
+        self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.data.clear();
         self.has_data = false;
         self.event_type.clear();
@@ -434,5 +441,24 @@ pub(crate) fn push_lossy(out: &mut String, bytes: &[u8]) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{LINE_CAPACITY_KEPT, Parser};
+
+    #[test]
+    fn a_huge_line_does_not_pin_its_buffer() {
+        let mut parser = Parser::new();
+        let mut events = 0;
+        parser.feed(b"data: ", |_| {});
+        for _ in 0..64 {
+            parser.feed(&[b'x'; 16 * 1024], |_| {});
+        }
+        assert!(parser.line.capacity() >= 1 << 20, "the line was buffered");
+        parser.feed(b"\n\n", |_| events += 1);
+        assert_eq!(events, 1);
+        assert!(parser.line.capacity() <= LINE_CAPACITY_KEPT);
     }
 }

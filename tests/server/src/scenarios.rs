@@ -219,14 +219,23 @@ pub async fn bulk(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
     let mut event = b"data: ".to_vec();
     event.resize(size - 2, b'x');
     event.extend_from_slice(b"\n\n");
-    let body = event.repeat(count);
-    let chunks: Vec<Vec<u8>> = body.chunks(64 * 1024).map(<[u8]>::to_vec).collect();
+    // One ~64 KiB chunk of whole events, sent again and again (no copy), then the rest.
+    let per_chunk = (64 * 1024 / size).max(1);
+    let chunk = Bytes::from(event.repeat(per_chunk));
+    let rest = Bytes::from(event.repeat(count % per_chunk));
+    let full_chunks = count / per_chunk;
     let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
-    event_stream_response(
-        StatusCode::OK,
-        Some("text/event-stream"),
-        stream_body(chunks, Duration::ZERO, Ending::Hang, guard),
-    )
+    let body = async_stream::stream! {
+        let _guard = guard;
+        for _ in 0..full_chunks {
+            yield Ok::<Bytes, std::io::Error>(chunk.clone());
+        }
+        if !rest.is_empty() {
+            yield Ok(rest);
+        }
+        std::future::pending::<()>().await;
+    };
+    event_stream_response(StatusCode::OK, Some("text/event-stream"), Body::from_stream(body))
 }
 
 /// Replaces each `{fill}` in `body` with `size` bytes of `x`.
