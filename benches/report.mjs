@@ -181,8 +181,8 @@ ${sizeTable(sizes)}
 export function renderChart(ratios) {
   const shown = ratios.filter((r) => r.value !== null);
   const max = Math.max(2, ...shown.map((r) => r.value), ...shown.map((r) => r.goal ?? 0)) * 1.1;
-  const width = 760;
-  const left = 330;
+  const width = 900;
+  const left = 400;
   const barWidth = width - left - 60;
   const rowHeight = 34;
   const height = 50 + shown.length * rowHeight;
@@ -199,7 +199,7 @@ export function renderChart(ratios) {
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="system-ui, sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="${left}" y="18" font-weight="600">wasm-eventsource throughput / peer throughput (same run; dashed: goal)</text>
+<text x="10" y="18" font-weight="600">wasm-eventsource throughput / peer throughput, same run (green: goal met; dashed line: goal)</text>
 <line x1="${x(1)}" x2="${x(1)}" y1="24" y2="${height - 10}" stroke="#5d6b7a"/>
 ${bars}
 </svg>
