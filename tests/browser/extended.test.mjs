@@ -297,3 +297,42 @@ test('lastEventId and a custom fetch are used', async () => {
   assert.deepEqual(result.calls, ['GET']);
   assert.equal(result.request.lastEventId, '41');
 });
+
+test('the header function is never called after close(), and a request it delays is not sent', async () => {
+  const key = freshKey();
+  const calls = await evaluate(async ([url]) => {
+    let calls = 0;
+    // Reconnects every 100 ms; close while a reconnect is pending.
+    const source = new window.WasmEventSource(url, { headers: () => ({ 'x-call': String(++calls) }) });
+    await new Promise((resolve) => (source.onerror = resolve));
+    source.close();
+    const afterClose = calls;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Close while an async header function is still running.
+    let release;
+    const slow = new window.WasmEventSource(`${url}-slow`, { headers: () => new Promise((resolve) => (release = resolve)) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    slow.close();
+    release({ 'x-late': '1' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { afterClose, later: calls };
+  }, rawUrl(env.server.primary, 'retry: 100\ndata: a\n\n', { key }));
+  assert.equal(calls.afterClose, 1);
+  assert.equal(calls.later, 1, 'no call after close()');
+  assert.equal((await env.server.requests(key)).length, 1);
+  assert.equal((await env.server.requests(`${key}-slow`)).length, 0, 'the delayed request was never sent');
+});
+
+test('cookies go cross-origin only with withCredentials', async () => {
+  const seen = await evaluate(async ([secondary]) => {
+    document.cookie = 'session=s3cret; path=/';
+    const cookieOf = async (withCredentials) => {
+      const url = `${secondary}/sse/echo?key=cookie-${withCredentials}-${Math.random()}&end=hang`;
+      const log = await window.record('wasm', url, { withCredentials }, { messages: 1 });
+      return JSON.parse(log.find((e) => e.type === 'message').data).headers.cookie ?? null;
+    };
+    return { without: await cookieOf(false), with: await cookieOf(true) };
+  }, env.server.secondary);
+  assert.equal(seen.without, null);
+  assert.equal(seen.with, 'session=s3cret');
+});

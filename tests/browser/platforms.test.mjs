@@ -63,3 +63,15 @@ test('Node receives events through the node entry', async () => {
 test('Node has no base URL, so a relative URL is a SyntaxError', () => {
   assert.throws(() => new EventSource('/relative'), { name: 'SyntaxError' });
 });
+
+test("works under a strict CSP: script-src 'self' 'wasm-unsafe-eval'", async () => {
+  const page = await env.browser.newPage();
+  try {
+    await page.goto(`${env.server.primary}/csp`);
+    await page.waitForFunction(() => window.cspResult !== undefined, null, { timeout: 10_000 });
+    const result = await page.evaluate(() => window.cspResult);
+    assert.deepEqual(result, { seen: ['1', '2', '3'], violations: [] });
+  } finally {
+    await page.close();
+  }
+});

@@ -28,6 +28,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .route("/sse/echo", any(scenarios::echo))
         .route("/sse/bulk", any(scenarios::bulk))
         .route("/log", get(requests::show))
+        .route("/csp", get(strict_csp_page))
         .nest_service("/js", files("js"))
         .nest_service("/pkg", files("pkg"))
         .nest_service("/browser", files("tests/browser"))
@@ -37,6 +38,19 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .nest_service("/benches", files("benches/browser"))
         .layer(axum::middleware::from_fn(cors::allow))
         .with_state(log)
+}
+
+/// A page under the strictest CSP the package supports: scripts only from this origin, and
+/// WebAssembly compilation allowed (`'wasm-unsafe-eval'`), nothing inline, no eval.
+async fn strict_csp_page() -> impl axum::response::IntoResponse {
+    let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
+    (
+        [
+            (axum::http::header::CONTENT_SECURITY_POLICY, policy),
+            (axum::http::header::CONTENT_TYPE, "text/html"),
+        ],
+        "<!doctype html><meta charset=utf-8><title>strict CSP</title><script type=module src=/browser/csp.js></script>",
+    )
 }
 
 #[tokio::main]
