@@ -4,55 +4,10 @@
 
 mod common;
 
-use common::{Output, feed_chunks};
+use common::{Output, byte_soup as stream, cut, feed_chunks};
 use proptest::prelude::*;
 use wasm_eventsource::encoder::Frame;
 use wasm_eventsource::parser::{Event, Item, Parser};
-
-/// Pieces that exercise every parser branch when glued together at random.
-fn piece() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
-        Just(b"data".to_vec()),
-        Just(b"data:".to_vec()),
-        Just(b"data: ".to_vec()),
-        Just(b"event: ".to_vec()),
-        Just(b"id: ".to_vec()),
-        Just(b"retry: ".to_vec()),
-        Just(b":".to_vec()),
-        Just(b" ".to_vec()),
-        Just(b"\n".to_vec()),
-        Just(b"\r".to_vec()),
-        Just(b"\r\n".to_vec()),
-        Just(b"\n\n".to_vec()),
-        Just(b"\0".to_vec()),
-        Just(b"\xEF\xBB\xBF".to_vec()),
-        Just(b"\xEF\xBB".to_vec()),
-        Just(b"\xFF".to_vec()),
-        Just(b"\xE2\x82".to_vec()),
-        Just("é€😀".as_bytes().to_vec()),
-        "[0-9]{1,3}".prop_map(String::into_bytes),
-        "[a-z]{1,8}".prop_map(String::into_bytes),
-        prop::collection::vec(any::<u8>(), 1..8),
-    ]
-}
-
-fn stream() -> impl Strategy<Value = Vec<u8>> {
-    prop::collection::vec(piece(), 0..60).prop_map(|pieces| pieces.concat())
-}
-
-/// Cuts `bytes` at the given fractions of its length.
-fn cut<'a>(bytes: &'a [u8], cuts: &[prop::sample::Index]) -> Vec<&'a [u8]> {
-    let mut points: Vec<usize> = cuts.iter().map(|index| index.index(bytes.len() + 1)).collect();
-    points.sort_unstable();
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    for point in points {
-        chunks.push(&bytes[start..point]);
-        start = point;
-    }
-    chunks.push(&bytes[start..]);
-    chunks
-}
 
 fn parse_whole(make: &dyn Fn() -> Parser, bytes: &[u8]) -> Output {
     feed_chunks(&mut make(), &[bytes])

@@ -1,6 +1,7 @@
 //! Helpers shared by the native parser tests.
 #![allow(dead_code)]
 
+use proptest::prelude::*;
 use wasm_eventsource::parser::{Event, Item, ParseError, Parser};
 
 pub type Output = Vec<Result<Item, ParseError>>;
@@ -53,4 +54,48 @@ pub fn data(stream: &[u8]) -> Vec<String> {
 /// A `message` event with this data and id.
 pub fn message(data: &str, id: &str) -> Event {
     Event::new("message", data, id)
+}
+
+/// Random streams for property tests: pieces that exercise every parser branch (field
+/// names, separators, line ends, BOMs, NULs, invalid and multi-byte UTF-8) glued at random.
+pub fn byte_soup() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"data".to_vec()),
+        Just(b"data:".to_vec()),
+        Just(b"data: ".to_vec()),
+        Just(b"event: ".to_vec()),
+        Just(b"id: ".to_vec()),
+        Just(b"retry: ".to_vec()),
+        Just(b":".to_vec()),
+        Just(b" ".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\n\n".to_vec()),
+        Just(b"\0".to_vec()),
+        Just(b"\xEF\xBB\xBF".to_vec()),
+        Just(b"\xEF\xBB".to_vec()),
+        Just(b"\xFF".to_vec()),
+        Just(b"\xE2\x82".to_vec()),
+        Just(b"\xF0\x9F".to_vec()),
+        Just("é€😀".as_bytes().to_vec()),
+        "[0-9]{1,4}".prop_map(String::into_bytes),
+        "[a-zA-Z]{1,8}".prop_map(String::into_bytes),
+        prop::collection::vec(any::<u8>(), 1..8),
+    ];
+    prop::collection::vec(piece, 0..80).prop_map(|pieces| pieces.concat())
+}
+
+/// Cuts `bytes` into chunks at the given fractions of its length.
+pub fn cut<'a>(bytes: &'a [u8], cuts: &[prop::sample::Index]) -> Vec<&'a [u8]> {
+    let mut points: Vec<usize> = cuts.iter().map(|index| index.index(bytes.len() + 1)).collect();
+    points.sort_unstable();
+    let mut chunks = Vec::new();
+    let mut start = 0;
+    for point in points {
+        chunks.push(&bytes[start..point]);
+        start = point;
+    }
+    chunks.push(&bytes[start..]);
+    chunks
 }
