@@ -136,10 +136,6 @@ export class EventSource extends EventTarget {
 
   /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
   close() {
-    if (this.#readyState === CLOSED && !this.#connection) {
-      this.#finishIterators(null);
-      return;
-    }
     this.#readyState = CLOSED;
     this.#release();
     this.#finishIterators(null);
