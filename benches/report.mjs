@@ -163,7 +163,8 @@ ${throughputTable(parse, 'wasm-eventsource', { events: true })}
 ## End to end (headless Chromium, one local server)
 
 From the first \`message\` handler call to the last; time to first event from the
-constructor. Memory is read after the client's last run and a forced GC, in a page that ran
+constructor. Every run starts after a forced GC (so no client pays for the previous one's
+garbage); memory is read after the client's last run and a forced GC, in a page that ran
 nothing else. The native \`EventSource\`, \`eventsource\` and ours create and dispatch a
 \`MessageEvent\` through \`EventTarget\` for every event; \`fetch-event-source\` calls
 \`onmessage\` with a plain object, which skips that cost (and the \`EventTarget\` surface).
