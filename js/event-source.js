@@ -95,6 +95,7 @@ export class EventSource extends EventTarget {
   #handlers = new Map();
   #iterators = new Set();
   #onComment;
+  #detachSignal = null;
 
   constructor(url, init) {
     super();
@@ -112,7 +113,10 @@ export class EventSource extends EventTarget {
         this.#readyState = CLOSED;
         return;
       }
-      signal.addEventListener('abort', () => this.close(), { once: true });
+      const onAbort = () => this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      // A long-lived signal must not keep closed sources alive.
+      this.#detachSignal = () => signal.removeEventListener('abort', onAbort);
     }
     loadWasm()
       .then(() => this.#start(options))
@@ -246,10 +250,12 @@ export class EventSource extends EventTarget {
     this.#finishIterators(new EventSourceError(event));
   }
 
-  /** Stops the connection; it frees its WebAssembly memory at once. */
+  /** Stops the connection (which frees its WebAssembly memory) and lets go of the signal. */
   #release() {
     this.#connection?.close();
     this.#connection = null;
+    this.#detachSignal?.();
+    this.#detachSignal = null;
   }
 
   #finishIterators(error) {

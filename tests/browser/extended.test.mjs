@@ -336,3 +336,22 @@ test('cookies go cross-origin only with withCredentials', async () => {
   assert.equal(seen.without, null);
   assert.equal(seen.with, 'session=s3cret');
 });
+
+test('a closed source lets go of its AbortSignal', async () => {
+  const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=1&end=hang`;
+  const listeners = await evaluate(async ([url]) => {
+    const controller = new AbortController();
+    const { signal } = controller;
+    let attached = 0;
+    const add = signal.addEventListener.bind(signal);
+    const remove = signal.removeEventListener.bind(signal);
+    signal.addEventListener = (...args) => (attached++, add(...args));
+    signal.removeEventListener = (...args) => (attached--, remove(...args));
+    const closedByCall = new window.WasmEventSource(url, { signal });
+    closedByCall.close();
+    const failed = new window.WasmEventSource('/sse/raw?status=404', { signal });
+    await new Promise((resolve) => (failed.onerror = resolve));
+    return attached;
+  }, url);
+  assert.equal(listeners, 0);
+});
