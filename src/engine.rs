@@ -247,11 +247,6 @@ impl Engine {
         self.actions.pop_front()
     }
 
-    /// The next action without taking it.
-    pub fn peek_action(&self) -> Option<&Action> {
-        self.actions.front()
-    }
-
     /// Starts the first connection.
     pub fn connect(&mut self) {
         if self.phase == Phase::NotStarted {

@@ -71,8 +71,8 @@ pub(crate) struct ErrorReport {
 pub(crate) trait Listener {
     /// The stream opened.
     fn open(&self, response: &Response);
-    /// Events arrived, in order (all the events of one chunk at once).
-    fn messages(&self, events: Vec<Event>, origin: &str);
+    /// An event arrived.
+    fn message(&self, event: Event, origin: &str);
     /// A comment line arrived.
     fn comment(&self, text: String);
     /// Something went wrong; see the report for whether it is final.
@@ -186,16 +186,10 @@ fn run_actions(shared: &Rc<Shared>) {
                     shared.listener.open(&response);
                 }
             }
-            Action::Message(first) => {
-                let mut events = vec![first];
-                while let Some(Action::Message(_)) = state.engine.peek_action() {
-                    if let Some(Action::Message(event)) = state.engine.poll_action() {
-                        events.push(event);
-                    }
-                }
+            Action::Message(event) => {
                 let origin = state.origin.clone();
                 drop(state);
-                shared.listener.messages(events, &origin);
+                shared.listener.message(event, &origin);
             }
             Action::Comment(text) => {
                 drop(state);

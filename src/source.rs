@@ -342,12 +342,10 @@ impl Listener for QueueListener {
         }));
     }
 
-    fn messages(&self, events: Vec<Event>, origin: &str) {
-        for event in events {
-            let event_type = event.event_type().to_string();
-            let (_, data, id) = event.into_parts();
-            self.push(Ok(SseEvent::Message(MessageEvent { event_type, data, id, origin: origin.into() })));
-        }
+    fn message(&self, event: Event, origin: &str) {
+        let event_type = event.event_type().to_string();
+        let (_, data, id) = event.into_parts();
+        self.push(Ok(SseEvent::Message(MessageEvent { event_type, data, id, origin: origin.into() })));
     }
 
     fn comment(&self, _text: String) {}
