@@ -1,14 +1,7 @@
 // A dedicated module worker that streams events and posts them back to the page.
 import { EventSource } from '/js/index.js';
+import { collect } from './collect.js';
 
-self.onmessage = ({ data: { url, count } }) => {
-  const source = new EventSource(url);
-  const seen = [];
-  source.onmessage = (event) => {
-    seen.push(event.data);
-    if (seen.length === count) {
-      source.close();
-      self.postMessage(seen);
-    }
-  };
+self.onmessage = async ({ data: { url, count } }) => {
+  self.postMessage(await collect(EventSource, url, count));
 };
