@@ -2,7 +2,7 @@
 
 /** How reconnects are paced. Delays are in milliseconds. */
 export interface RetryOptions {
-  /** The reconnection time until the server sends `retry:` (default 3000). */
+  /** The reconnection time until the server sends `retry:` (default 3000). No reconnect comes sooner than 100 ms. */
   initialDelay?: number;
   /** The most the backoff grows to (default 60000). */
   maxDelay?: number;

@@ -33,9 +33,10 @@ use core::fmt;
 /// The reconnection time before the server sends `retry:`, as in Chromium and Firefox.
 pub const DEFAULT_RECONNECT_MS: u64 = 3_000;
 
-/// After a failed reconnect, backoff grows from at least this base, so a server that
-/// says `retry: 0` and then fails cannot make the client reconnect in a tight loop.
-pub const MIN_BACKOFF_BASE_MS: u64 = 100;
+/// No reconnect comes sooner than this after a connection ends, whatever `retry:` or the
+/// options say, and backoff grows from at least this base: a server that says `retry: 0`
+/// (and then closes, or fails) cannot make the client reconnect in a tight loop.
+pub const MIN_RECONNECT_DELAY_MS: u64 = 100;
 
 /// The longest delay a browser timer honours (2^31 - 1 ms); longer delays are clamped.
 pub const MAX_TIMER_MS: u64 = 2_147_483_647;
@@ -55,9 +56,10 @@ pub enum ReadyState {
 ///
 /// The delay before reconnect attempt `n` (0 after a stream that delivered an event) is
 /// `min(max_delay_ms, base * factor^n)`, where `base` is the server's `retry:` value or
-/// `initial_delay_ms` (and at least [`MIN_BACKOFF_BASE_MS`] once `n > 0`). Jitter then
-/// takes off a random share of up to `jitter` of it: `delay * (1 - jitter * u)`, `u` in
-/// `[0, 1)`, so `jitter = 1.0` is full jitter. A `Retry-After` header is a floor on top.
+/// `initial_delay_ms`, at least [`MIN_RECONNECT_DELAY_MS`]. Jitter then takes off a random
+/// share of up to `jitter` of it: `delay * (1 - jitter * u)`, `u` in `[0, 1)`, so
+/// `jitter = 1.0` is full jitter. The result is never below [`MIN_RECONNECT_DELAY_MS`], and a
+/// `Retry-After` header is a floor on top.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     /// The reconnection time until the server sends `retry:`.
@@ -354,10 +356,7 @@ impl Engine {
     /// The delay before the next attempt, per the [`RetryPolicy`] formula.
     fn next_delay_ms(&mut self, retry_after_ms: Option<u64>) -> u64 {
         let policy = &self.policy;
-        let mut base = self.server_retry_ms.unwrap_or(policy.initial_delay_ms);
-        if self.failed_attempts > 0 {
-            base = base.max(MIN_BACKOFF_BASE_MS);
-        }
+        let base = self.server_retry_ms.unwrap_or(policy.initial_delay_ms).max(MIN_RECONNECT_DELAY_MS);
         let cap = policy.max_delay_ms as f64;
         let mut delay = (base as f64).min(cap);
         for _ in 0..self.failed_attempts {
@@ -368,7 +367,7 @@ impl Engine {
         }
         delay *= 1.0 - policy.jitter * self.rng.next_unit();
         // Float-to-int casts saturate, and `delay` is finite and non-negative here.
-        let delay = (delay.round() as u64).max(retry_after_ms.unwrap_or(0));
+        let delay = (delay.round() as u64).max(MIN_RECONNECT_DELAY_MS).max(retry_after_ms.unwrap_or(0));
         delay.min(MAX_TIMER_MS)
     }
 }

@@ -3,7 +3,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use wasm_eventsource::engine::{
-    Action, ConfigError, Engine, MAX_TIMER_MS, ReadyState, Reason, RetryPolicy, retry_after_ms,
+    Action, ConfigError, Engine, MAX_TIMER_MS, MIN_RECONNECT_DELAY_MS, ReadyState, Reason, RetryPolicy,
+    retry_after_ms,
 };
 use wasm_eventsource::parser::{Event, ParseError, Parser};
 
@@ -320,8 +321,8 @@ fn full_jitter_spreads_over_the_whole_range() {
             delay_after_end(&mut engine)
         })
         .collect();
-    assert!(delays.iter().all(|&d| d <= 1_000));
-    assert!(delays.iter().any(|&d| d < 100) && delays.iter().any(|&d| d > 900));
+    assert!(delays.iter().all(|&d| (MIN_RECONNECT_DELAY_MS..=1_000).contains(&d)), "the floor holds");
+    assert!(delays.iter().any(|&d| d < 150) && delays.iter().any(|&d| d > 900));
 }
 
 #[test]
@@ -348,12 +349,23 @@ fn a_delivered_event_resets_the_backoff() {
 }
 
 #[test]
-fn retry_zero_reconnects_at_once_but_repeated_failures_still_back_off() {
+fn retry_zero_cannot_make_failing_reconnects_spin() {
     let mut engine = engine_with(no_jitter());
     open(&mut engine);
     engine.on_chunk(b"retry: 0\n");
     let delays: Vec<u64> = (0..4).map(|_| delay_after_end(&mut engine)).collect();
-    assert_eq!(delays, [0, 200, 400, 800]);
+    assert_eq!(delays, [100, 200, 400, 800]);
+}
+
+#[test]
+fn retry_zero_with_an_event_per_connection_still_waits_the_floor() {
+    let mut engine = engine_with(no_jitter());
+    open(&mut engine);
+    for _ in 0..3 {
+        engine.on_chunk(b"retry: 0\ndata: x\n\n");
+        assert!(matches!(drain(&mut engine).as_slice(), [Action::Message(_)]));
+        assert_eq!(delay_after_end(&mut engine), MIN_RECONNECT_DELAY_MS);
+    }
 }
 
 #[test]
