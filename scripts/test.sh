@@ -26,6 +26,7 @@ step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p exampl
 step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \
   cargo doc --no-deps --all-features --target wasm32-unknown-unknown --quiet -p wasm-eventsource
 step "native tests" cargo test --workspace "${examples[@]}" --all-features --quiet
+step "fuzzing, short run (npm run fuzz for longer)" bash scripts/fuzz.sh 15
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
 step "example apps build (release)" bash scripts/build-examples.sh

@@ -4,10 +4,9 @@
 
 mod common;
 
-use common::{Output, byte_soup as stream, cut, feed_chunks};
+use common::{FrameParts, Output, byte_soup as stream, cut, expected_items, feed_chunks, to_frame};
 use proptest::prelude::*;
-use wasm_eventsource::encoder::Frame;
-use wasm_eventsource::parser::{Event, Item, Parser};
+use wasm_eventsource::parser::Parser;
 
 fn parse_whole(make: &dyn Fn() -> Parser, bytes: &[u8]) -> Output {
     feed_chunks(&mut make(), &[bytes])
@@ -49,8 +48,6 @@ proptest! {
 }
 
 /// The fields of a frame the encoder accepts: type, id, data, retry, comment.
-type FrameParts = (Option<String>, Option<String>, Option<String>, Option<u64>, Option<String>);
-
 fn frame_parts() -> impl Strategy<Value = FrameParts> {
     (
         prop::option::of("[^\r\n]{0,12}"),
@@ -59,52 +56,6 @@ fn frame_parts() -> impl Strategy<Value = FrameParts> {
         prop::option::of(any::<u64>()),
         prop::option::of(any::<String>()),
     )
-}
-
-fn to_frame((event_type, id, data, retry, comment): &FrameParts) -> Frame {
-    let mut frame = Frame::new();
-    if let Some(event_type) = event_type {
-        frame = frame.event_type(event_type.clone());
-    }
-    if let Some(id) = id {
-        frame = frame.id(id.clone());
-    }
-    if let Some(data) = data {
-        frame = frame.data(data.clone());
-    }
-    if let Some(retry) = retry {
-        frame = frame.retry(*retry);
-    }
-    if let Some(comment) = comment {
-        frame = frame.comment(comment.clone());
-    }
-    frame
-}
-
-/// The items a correct parser must produce for these frames, worked out from the
-/// spec's rules rather than from the parser.
-fn expected_items(frames: &[FrameParts]) -> Output {
-    let mut out = Vec::new();
-    let mut last_id = String::new();
-    for (event_type, id, data, retry, comment) in frames {
-        if let Some(comment) = comment {
-            for line in comment.split("\r\n").flat_map(|l| l.split(['\r', '\n'])) {
-                out.push(Ok(Item::Comment(line.to_string())));
-            }
-        }
-        if let Some(retry) = retry {
-            out.push(Ok(Item::Retry(*retry)));
-        }
-        if let Some(id) = id {
-            last_id.clone_from(id);
-        }
-        if let Some(data) = data {
-            let data = data.replace("\r\n", "\n").replace('\r', "\n");
-            let event_type = event_type.clone().unwrap_or_default();
-            out.push(Ok(Item::Event(Event::new(event_type, data, last_id.clone()))));
-        }
-    }
-    out
 }
 
 proptest! {

@@ -1,19 +1,12 @@
 //! Helpers shared by the native parser tests.
 #![allow(dead_code)]
 
+pub mod differential;
+
+#[allow(unused_imports)]
+pub use differential::{FrameParts, Output, expected_items, feed_chunks, reference, to_frame};
 use proptest::prelude::*;
-use wasm_eventsource::parser::{Event, Item, ParseError, Parser};
-
-pub type Output = Vec<Result<Item, ParseError>>;
-
-/// Feeds `chunks` in order to `parser` and collects what it emits.
-pub fn feed_chunks(parser: &mut Parser, chunks: &[&[u8]]) -> Output {
-    let mut out = Vec::new();
-    for chunk in chunks {
-        parser.feed(chunk, |item| out.push(item));
-    }
-    out
-}
+use wasm_eventsource::parser::{Event, Item, Parser};
 
 /// Parses `stream` whole, byte by byte, in 2- and 3-byte chunks and split in two at every
 /// position; asserts that all give the same items and returns them.
@@ -88,14 +81,6 @@ pub fn byte_soup() -> impl Strategy<Value = Vec<u8>> {
 
 /// Cuts `bytes` into chunks at the given fractions of its length.
 pub fn cut<'a>(bytes: &'a [u8], cuts: &[prop::sample::Index]) -> Vec<&'a [u8]> {
-    let mut points: Vec<usize> = cuts.iter().map(|index| index.index(bytes.len() + 1)).collect();
-    points.sort_unstable();
-    let mut chunks = Vec::new();
-    let mut start = 0;
-    for point in points {
-        chunks.push(&bytes[start..point]);
-        start = point;
-    }
-    chunks.push(&bytes[start..]);
-    chunks
+    let points: Vec<usize> = cuts.iter().map(|index| index.index(bytes.len() + 1)).collect();
+    differential::cut_at(bytes, &points)
 }
