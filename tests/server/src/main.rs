@@ -27,6 +27,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .route("/sse/counter", any(scenarios::counter))
         .route("/sse/echo", any(scenarios::echo))
         .route("/sse/bulk", any(scenarios::bulk))
+        .route("/sse/sequence", any(scenarios::sequence))
         .route("/log", get(requests::show))
         .route("/csp", get(strict_csp_page))
         .nest_service("/js", files("js"))

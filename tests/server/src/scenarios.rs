@@ -16,8 +16,8 @@ use wasm_eventsource::encoder::Frame;
 enum Ending {
     /// A clean end of the body.
     Close,
-    /// The connection breaks (no clean end).
-    Abort,
+    /// The connection breaks (no clean end), this long after the last bytes were sent.
+    Abort(Duration),
     /// Nothing more is sent, and the connection stays open.
     Hang,
 }
@@ -25,7 +25,7 @@ enum Ending {
 impl Ending {
     fn from(params: &Params) -> Ending {
         match params.text("end").as_deref() {
-            Some("abort") => Ending::Abort,
+            Some("abort") => Ending::Abort(Duration::from_millis(50)),
             Some("hang") => Ending::Hang,
             _ => Ending::Close,
         }
@@ -73,10 +73,10 @@ fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: Clo
         }
         match ending {
             Ending::Close => {}
-            Ending::Abort => {
+            Ending::Abort(pause) => {
                 // Let the bytes reach the client first, so it sees a broken body rather
                 // than a failed request (which the browser would silently retry).
-                tokio::time::sleep(Duration::from_millis(50)).await;
+                tokio::time::sleep(pause).await;
                 yield Err(std::io::Error::other("scripted abort"));
             }
             Ending::Hang => std::future::pending::<()>().await,
@@ -106,16 +106,23 @@ fn plain_status(status: u16) -> Response {
 /// `/sse/raw`: a fixed byte stream (`body`, any bytes), in `chunk`-byte pieces `delay` ms
 /// apart, with `status` and `ct` (default 200 and text/event-stream; `ct=none` omits it),
 /// `{fill}` in the body replaced by `fill` bytes of `x` (for events too big for a URL),
-/// an optional `retry_after` header, ending as `end` says. With `then=N`, every request
-/// after the first gets status N and no body.
+/// an optional `retry_after` header, ending as `end` says, after `head_delay` ms of silence
+/// before the response headers. With `then=N`, every request after the first gets status N
+/// and no body; with `again=B`, it gets body `B` instead and then stays open.
 pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     let (number, _, _, _) = record(&log, request, &params).await;
+    if let Some(millis) = params.number("head_delay") {
+        tokio::time::sleep(Duration::from_millis(millis)).await;
+    }
     if let Some(then) = params.number("then").filter(|_| number > 1) {
         return plain_status(then as u16);
     }
-    let body =
-        expand_fill(params.bytes("body").unwrap_or_default(), params.number("fill").unwrap_or(0) as usize);
+    let later = params.bytes("again").filter(|_| number > 1);
+    let body = expand_fill(
+        later.or_else(|| params.bytes("body")).unwrap_or_default(),
+        params.number("fill").unwrap_or(0) as usize,
+    );
     let chunk = params.number("chunk").map_or(body.len().max(1), |size| size.max(1) as usize);
     let chunks: Vec<Vec<u8>> = body.chunks(chunk).map(<[u8]>::to_vec).collect();
     let delay = Duration::from_millis(params.number("delay").unwrap_or(0));
@@ -123,24 +130,25 @@ pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Req
         StatusCode::from_u16(params.number("status").unwrap_or(200) as u16).unwrap_or(StatusCode::OK);
     let content_type = params.text("ct").unwrap_or_else(|| "text/event-stream".into());
     let content_type = (content_type != "none").then_some(content_type);
+    let ending = if later.is_some() { Ending::Hang } else { Ending::from(&params) };
     let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
-    let mut response = event_stream_response(
-        status,
-        content_type.as_deref(),
-        stream_body(chunks, delay, Ending::from(&params), guard),
-    );
+    let mut response =
+        event_stream_response(status, content_type.as_deref(), stream_body(chunks, delay, ending, guard));
     if let Some(value) = params.text("retry_after").and_then(|value| HeaderValue::from_str(&value).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
 }
 
-/// `/sse/redirect`: answers `status` (default 302) with `Location: to`.
+/// `/sse/redirect`: answers `status` (default 302) with `Location: to`, or with `loop=1`
+/// with its own URL (a redirect loop).
 pub async fn redirect(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
+    let own_url = request.uri().to_string();
     record(&log, request, &params).await;
     let mut response = plain_status(params.number("status").unwrap_or(302) as u16);
-    if let Some(location) = params.text("to").and_then(|to| HeaderValue::from_str(&to).ok()) {
+    let target = if params.text("loop").is_some() { Some(own_url) } else { params.text("to") };
+    if let Some(location) = target.and_then(|to| HeaderValue::from_str(&to).ok()) {
         response.headers_mut().insert(header::LOCATION, location);
     }
     response
@@ -205,6 +213,55 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
         StatusCode::OK,
         Some("text/event-stream"),
         stream_body(chunks, Duration::ZERO, Ending::from(&params), guard),
+    )
+}
+
+/// `/sse/sequence`: events `id: n`, `data: n ✓` (CRLF line ends) for n from the one after
+/// `Last-Event-ID` up to `count`, with the connection broken after `drops` distinct ids
+/// chosen at random (from `seed`). At each point the server sends a random
+/// prefix of the next event's bytes (which may end inside a character, between CR and LF,
+/// or exactly at the event's end) and breaks the connection. A client that resumes
+/// correctly sees every id once, in order. After `count` the connection stays open.
+pub async fn sequence(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
+    use rand::{RngExt, SeedableRng};
+    let params = Params::parse(query.as_deref());
+    let (number, _, _, headers) = record(&log, request, &params).await;
+    let resume_after: u64 = headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0);
+    let count = params.number("count").unwrap_or(1000);
+    let seed = params.number("seed").unwrap_or(1);
+    let mut rng = rand_xorshift::XorShiftRng::seed_from_u64(seed);
+    let wanted = params.number("drops").unwrap_or(0).min(count.saturating_sub(1));
+    let mut drops = std::collections::BTreeSet::new();
+    while (drops.len() as u64) < wanted {
+        drops.insert(rng.random_range(1..count));
+    }
+    let frame = |n: u64| format!("id: {n}\r\ndata: {n} \u{2713}\r\n\r\n").into_bytes();
+    let drop_at = drops.iter().copied().find(|&point| point > resume_after);
+    let last = drop_at.unwrap_or(count).min(count);
+    let mut body = b"retry: 0\r\n".to_vec();
+    for n in resume_after.saturating_add(1)..=last {
+        body.extend_from_slice(&frame(n));
+    }
+    let ending = match drop_at {
+        Some(point) => {
+            let next = frame(point + 1);
+            // The prefix length depends on the point only, so a test run is repeatable.
+            let mut cut_rng = rand_xorshift::XorShiftRng::seed_from_u64(seed ^ point);
+            body.extend_from_slice(&next[..cut_rng.random_range(0..=next.len())]);
+            Ending::Abort(Duration::from_millis(5))
+        }
+        None => Ending::Hang,
+    };
+    let chunks = body.chunks(16 * 1024).map(<[u8]>::to_vec).collect();
+    let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
+    event_stream_response(
+        StatusCode::OK,
+        Some("text/event-stream"),
+        stream_body(chunks, Duration::ZERO, ending, guard),
     )
 }
 
