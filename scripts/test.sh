@@ -35,7 +35,8 @@ step "JavaScript tests (Node)" node --test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
 step "benchmark smoke run (tiny sizes)" node benches/run.mjs --smoke
 test -s test-results/bench-smoke/BENCHMARKS.md && test -s test-results/bench-smoke/ratios.svg
-step "wasm tests (headless Chromium)" bash scripts/with-test-server.sh \
+# The runner's timeout covers the whole run, which includes a 100,000-event resume test.
+step "wasm tests (headless Chromium)" env WASM_BINDGEN_TEST_TIMEOUT=300 bash scripts/with-test-server.sh \
   cargo test --target wasm32-unknown-unknown --all-features --test browser_core --test browser_source
 
 # One closing line for the whole run, summed over every runner above.

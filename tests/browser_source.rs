@@ -169,6 +169,45 @@ async fn resuming_with_last_event_id_loses_and_repeats_nothing() {
 }
 
 #[wasm_bindgen_test]
+async fn a_hundred_thousand_events_over_two_hundred_drops_arrive_exactly_once() {
+    let key = key("exactly-once");
+    let count = 100_000u32;
+    let url = format!("{SERVER}/sse/sequence?key={key}&count={count}&drops=200&seed=2027");
+    let mut source = EventSource::new(url).unwrap();
+    let mut expected = 1u32;
+    let mut reconnects = 0;
+    while expected <= count {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Message(message))) => {
+                let want = expected.to_string();
+                assert_eq!(message.id, want);
+                assert_eq!(message.data, format!("{want} \u{2713}"));
+                expected += 1;
+            }
+            Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+                assert!(matches!(cause, Error::Network(_)), "{cause:?}");
+                reconnects += 1;
+            }
+            Some(Ok(SseEvent::Open { .. })) => {}
+            other => panic!("unexpected {other:?} after {} events", expected - 1),
+        }
+    }
+    // Each drop costs a reconnect; loopback may add a failed attempt of its own.
+    assert!((200..=210).contains(&reconnects), "{reconnects} reconnects");
+    drop(source);
+    let mut seen = requests(&key).await;
+    for _ in 0..50 {
+        if seen.iter().all(|(_, closed)| *closed) {
+            break;
+        }
+        TimeoutFuture::new(100).await;
+        seen = requests(&key).await;
+    }
+    assert_eq!(seen.len(), reconnects + 1);
+    assert!(seen.iter().all(|(_, closed)| *closed), "the server saw every connection closed");
+}
+
+#[wasm_bindgen_test]
 async fn a_fatal_status_ends_the_stream_with_status_and_body() {
     let url = format!("{SERVER}/sse/raw?key={}&status=404&ct=text/plain&body=not%20here", key("fatal"));
     let mut source = EventSource::new(url).unwrap();

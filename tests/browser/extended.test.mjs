@@ -326,3 +326,24 @@ test('a closed source lets go of its AbortSignal', async () => {
   }, url);
   assert.equal(listeners, 0);
 });
+
+test('after a redirect to another origin, headers go exactly where fetch sends them: no Authorization', async () => {
+  const seen = await evaluate(async ([primary, secondary]) => {
+    const headers = { Authorization: 'Bearer s3cret', 'X-Custom': 'kept' };
+    const via = (key) => `${primary}/sse/redirect?to=${encodeURIComponent(`${secondary}/sse/echo?key=${key}&end=hang`)}`;
+    const pick = (request) => ({ authorization: request.headers.authorization ?? null, custom: request.headers['x-custom'] ?? null });
+    const log = await window.record('wasm', via(`redirected-${Math.random()}`), { headers }, { messages: 1 });
+    const ours = pick(JSON.parse(log.find((e) => e.type === 'message').data));
+    // The same request through fetch itself; read its first event.
+    const controller = new AbortController();
+    const response = await fetch(via(`fetched-${Math.random()}`), { headers, signal: controller.signal });
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    while (!text.includes('\n\n')) text += (await reader.read()).value;
+    controller.abort();
+    const data = text.split('\n').find((line) => line.startsWith('data: ')).slice('data: '.length);
+    return { ours, fetch: pick(JSON.parse(data)) };
+  }, env.server.primary, env.server.secondary);
+  assert.deepEqual(seen.ours, seen.fetch);
+  assert.deepEqual(seen.ours, { authorization: null, custom: 'kept' });
+});

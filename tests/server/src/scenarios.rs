@@ -217,8 +217,8 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
 }
 
 /// `/sse/sequence`: events `id: n`, `data: n ✓` (CRLF line ends) for n from the one after
-/// `Last-Event-ID` up to `count`, with the connection broken after `drops` distinct ids
-/// chosen at random (from `seed`). At each point the server sends a random
+/// `Last-Event-ID` up to `count`, with the connection broken after `drops` distinct even
+/// ids chosen at random (from `seed`), so a full run takes `drops + 1` connections. At each point the server sends a random
 /// prefix of the next event's bytes (which may end inside a character, between CR and LF,
 /// or exactly at the event's end) and breaks the connection. A client that resumes
 /// correctly sees every id once, in order. After `count` the connection stays open.
@@ -234,10 +234,12 @@ pub async fn sequence(State(log): State<Log>, RawQuery(query): RawQuery, request
     let count = params.number("count").unwrap_or(1000);
     let seed = params.number("seed").unwrap_or(1);
     let mut rng = rand_xorshift::XorShiftRng::seed_from_u64(seed);
-    let wanted = params.number("drops").unwrap_or(0).min(count.saturating_sub(1));
+    // Even ids only: a cut that completes the next (odd) event can't skip a drop point, so
+    // every point costs exactly one connection.
+    let wanted = params.number("drops").unwrap_or(0).min(count.saturating_sub(1) / 2);
     let mut drops = std::collections::BTreeSet::new();
     while (drops.len() as u64) < wanted {
-        drops.insert(rng.random_range(1..count));
+        drops.insert(2 * rng.random_range(1..=count.saturating_sub(1) / 2));
     }
     let frame = |n: u64| format!("id: {n}\r\ndata: {n} \u{2713}\r\n\r\n").into_bytes();
     let drop_at = drops.iter().copied().find(|&point| point > resume_after);
