@@ -58,6 +58,8 @@ export class Connection {
   #response = null;
   #origin = '';
   #lastEventId;
+  /** While reading is held back: the promise the read loop waits on, and its resolver. */
+  #paused = null;
 
   constructor(options, sink) {
     this.#options = options;
@@ -77,10 +79,30 @@ export class Connection {
     this.#run(this.#engine.connect());
   }
 
+  /**
+   * Stops reading the body (after the slice in hand) until resume(). TCP flow control then
+   * holds the server back; the stall timeout does not count the wait.
+   */
+  pause() {
+    if (this.#paused || this.#closed) return;
+    let release;
+    const waiting = new Promise((resolve) => (release = resolve));
+    this.#paused = { waiting, release };
+  }
+
+  /** Reads the body again after pause(). */
+  resume() {
+    const paused = this.#paused;
+    this.#paused = null;
+    this.#lastActivity = performance.now();
+    paused?.release();
+  }
+
   /** Ends the connection for good: aborts the request, cancels timers, frees the engine. */
   close() {
     if (this.#closed) return;
     this.#closed = true;
+    this.#paused?.release();
     this.#abandon();
     clearTimeout(this.#retryTimer);
     this.#engine.free();
@@ -192,6 +214,10 @@ export class Connection {
     this.#run(actions);
     const reader = response.body?.getReader();
     while (current()) {
+      if (this.#paused) {
+        await this.#paused.waiting;
+        continue;
+      }
       let result;
       try {
         result = reader ? await reader.read() : { done: true };
@@ -209,7 +235,8 @@ export class Connection {
       // first events fire before the rest is parsed, and bounds the wasm memory a batch takes.
       const bytes = result.value;
       for (let at = 0; at < bytes.length && current(); at += SLICE_BYTES) {
-        this.#run(this.#engine.chunk(bytes.subarray(at, at + SLICE_BYTES)));
+        while (this.#paused && current()) await this.#paused.waiting;
+        if (current()) this.#run(this.#engine.chunk(bytes.subarray(at, at + SLICE_BYTES)));
       }
     }
   }
@@ -221,6 +248,7 @@ export class Connection {
     const wait = Math.max(0, limit - (performance.now() - this.#lastActivity));
     this.#stallTimer = setTimeout(() => {
       if (generation !== this.#generation || this.#closed) return;
+      if (this.#paused) this.#lastActivity = performance.now();
       if (performance.now() - this.#lastActivity >= limit) {
         this.#run(this.#engine.stall());
       } else {

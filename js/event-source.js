@@ -94,6 +94,9 @@ export class EventSource extends EventTarget {
   #connection = null;
   #handlers = new Map();
   #iterators = new Set();
+  /** How many iterators are full; while any is, the body is not read. */
+  #fullIterators = 0;
+  #maxQueuedEvents = Infinity;
   #onComment;
   #detachSignal = null;
 
@@ -107,6 +110,7 @@ export class EventSource extends EventTarget {
     options.url = this.#url;
     this.#withCredentials = options.withCredentials;
     this.#onComment = options.onComment;
+    this.#maxQueuedEvents = options.maxQueuedEvents;
     const { signal } = options;
     if (signal) {
       if (signal.aborted) {
@@ -145,11 +149,21 @@ export class EventSource extends EventTarget {
     this.#finishIterators(null);
   }
 
-  /** Iterates the message events (of every type) until the source closes or fails. */
+  /**
+   * Iterates the message events (of every type) until the source closes or fails. When the
+   * loop falls `maxQueuedEvents` behind, the source stops reading until it is halfway caught up.
+   */
   [Symbol.asyncIterator]() {
     const queue = [];
     let pending = null;
     let outcome = this.#readyState === CLOSED ? { done: true } : null;
+    let full = false;
+    const limit = this.#maxQueuedEvents;
+    const setFull = (value) => {
+      if (full === value) return;
+      full = value;
+      this.#holdReading(value ? 1 : -1);
+    };
     const sink = {
       push: (event) => {
         if (pending) {
@@ -157,9 +171,11 @@ export class EventSource extends EventTarget {
           pending = null;
         } else {
           queue.push(event);
+          if (queue.length >= limit) setFull(true);
         }
       },
       finish: (error) => {
+        setFull(false);
         outcome ??= error ? { error } : { done: true };
         if (pending) {
           settle(pending);
@@ -183,7 +199,9 @@ export class EventSource extends EventTarget {
     return {
       next() {
         if (queue.length > 0) {
-          return Promise.resolve({ value: queue.shift(), done: false });
+          const value = queue.shift();
+          if (queue.length <= limit / 2) setFull(false);
+          return Promise.resolve({ value, done: false });
         }
         return new Promise((resolve, reject) => {
           if (outcome) {
@@ -195,6 +213,7 @@ export class EventSource extends EventTarget {
       },
       return() {
         source.#iterators.delete(sink);
+        setFull(false);
         queue.length = 0;
         outcome = { done: true };
         source.close();
@@ -204,6 +223,14 @@ export class EventSource extends EventTarget {
         return this;
       },
     };
+  }
+
+  /** Counts iterators that are full in or out, pausing or resuming the body reader. */
+  #holdReading(change) {
+    const before = this.#fullIterators;
+    this.#fullIterators += change;
+    if (before === 0 && this.#fullIterators > 0) this.#connection?.pause();
+    if (before > 0 && this.#fullIterators === 0) this.#connection?.resume();
   }
 
   #start(options) {

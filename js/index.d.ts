@@ -46,6 +46,12 @@ export interface EventSourceInit {
   maxEventSize?: number;
   /** How much of a failed response's body the error event carries (default 65536 bytes). */
   maxErrorBodySize?: number;
+  /**
+   * How many events a `for await` loop may fall behind (default 1000; Infinity for no bound).
+   * Past that the source stops reading the body until the loop is halfway caught up, so TCP
+   * flow control slows the server instead of memory growing. Listeners see the same pacing.
+   */
+  maxQueuedEvents?: number;
   /** The last event ID to resume from on the first request. */
   lastEventId?: string;
   /** Aborting it closes the source. */

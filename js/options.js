@@ -3,6 +3,9 @@
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 
+/** How many events an async iterator holds for a slow loop before reading pauses. */
+const DEFAULT_MAX_QUEUED_EVENTS = 1000;
+
 function fail(message, Kind = TypeError) {
   throw new Kind(`wasm-eventsource: ${message}`);
 }
@@ -112,6 +115,10 @@ export function normalizeInit(init) {
     stallTimeout: optionalNumber(init.stallTimeout, 'stallTimeout'),
     maxEventSize: optionalNumber(init.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
     maxErrorBodySize: optionalNumber(init.maxErrorBodySize, 'maxErrorBodySize', { integer: true }),
+    maxQueuedEvents:
+      init.maxQueuedEvents === Infinity
+        ? Infinity
+        : (optionalNumber(init.maxQueuedEvents, 'maxQueuedEvents', { min: 1, integer: true }) ?? DEFAULT_MAX_QUEUED_EVENTS),
     ...checkRetry(init.retry),
   };
 }

@@ -167,6 +167,37 @@ test('for await iterates message events and leaving the loop closes the source',
   assert.equal((await env.server.requests(key))[0].closed, true);
 });
 
+test('a slow for await loop holds the stream back instead of queueing it, and loses nothing', async () => {
+  const key = freshKey();
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=20000&end=hang`;
+  const outcome = await evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url, { maxQueuedEvents: 100, stallTimeout: 200 });
+    let dispatched = 0;
+    let errors = 0;
+    source.addEventListener('message', () => dispatched++);
+    source.addEventListener('error', () => errors++);
+    let expected = 1;
+    let outOfOrder = 0;
+    let dispatchedWhileSlow = 0;
+    for await (const event of source) {
+      if (event.data !== String(expected)) outOfOrder++;
+      expected++;
+      if (expected === 50) {
+        // The loop stalls for a while; the source must stop reading meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        dispatchedWhileSlow = dispatched;
+      }
+      if (expected > 20000) break;
+    }
+    return { received: expected - 1, outOfOrder, dispatchedWhileSlow, errors };
+  }, url);
+  assert.equal(outcome.received, 20000);
+  assert.equal(outcome.errors, 0, 'a paused read is not a stall');
+  assert.equal(outcome.outOfOrder, 0);
+  // 100 queued, plus the events of the 64 KiB slice in hand when the queue filled.
+  assert.ok(outcome.dispatchedWhileSlow < 100 + 6000, `${outcome.dispatchedWhileSlow} dispatched while the loop slept`);
+});
+
 test('for await ends on close() and throws on a fatal error', async () => {
   const failing = rawUrl(env.server.primary, 'gone', { key: freshKey(), status: 410, ct: 'text/plain' });
   const closing = `${env.server.primary}/sse/counter?key=${freshKey()}&count=2&end=hang`;
@@ -236,6 +267,8 @@ test('bad options fail at once with a clear error', async () => {
       attempt({ signal: {} }),
       attempt({ lastEventId: 'a\nb' }),
       attempt({ retry: { maxRetries: Infinity } }),
+      attempt({ maxQueuedEvents: 0 }),
+      attempt({ maxQueuedEvents: Infinity }),
     ];
   });
   assert.match(errors[0], /^TypeError: .*GET request cannot have a body/);
@@ -251,6 +284,8 @@ test('bad options fail at once with a clear error', async () => {
   assert.match(errors[10], /^TypeError: .*AbortSignal/);
   assert.match(errors[11], /^TypeError: .*lastEventId/);
   assert.equal(errors[12], 'ok');
+  assert.match(errors[13], /^RangeError: .*maxQueuedEvents/);
+  assert.equal(errors[14], 'ok');
 });
 
 test('lastEventId and a custom fetch are used', async () => {

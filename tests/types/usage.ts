@@ -17,6 +17,7 @@ const init: EventSourceInit = {
   retry: { initialDelay: 500, maxDelay: 10_000, factor: 2, jitter: 1, maxRetries: 5, retryOnStatus: [502, 503] },
   stallTimeout: 30_000,
   maxEventSize: 1 << 20,
+  maxQueuedEvents: 500,
   signal: new AbortController().signal,
   fetch: (input, options) => fetch(input, options),
   onComment: (text) => console.debug(text.length),
