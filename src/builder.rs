@@ -52,8 +52,12 @@ pub struct EventSourceBuilder {
     pub(crate) retry: RetryPolicy,
     pub(crate) stall_timeout: Option<Duration>,
     pub(crate) max_event_size: Option<usize>,
+    pub(crate) max_queued_events: usize,
     pub(crate) last_event_id: Option<String>,
 }
+
+/// How many items the stream holds for a slow consumer before reading pauses.
+pub const DEFAULT_MAX_QUEUED_EVENTS: usize = 1000;
 
 impl EventSourceBuilder {
     /// A builder for a source on `url` (relative URLs resolve against the page); the same
@@ -74,6 +78,7 @@ impl EventSourceBuilder {
             retry: RetryPolicy::default(),
             stall_timeout: None,
             max_event_size: None,
+            max_queued_events: DEFAULT_MAX_QUEUED_EVENTS,
             last_event_id: None,
         }
     }
@@ -179,6 +184,19 @@ impl EventSourceBuilder {
     /// ```
     pub fn max_event_size(mut self, bytes: usize) -> Self {
         self.max_event_size = Some(bytes);
+        self
+    }
+
+    /// How many items the stream may hold that the consumer has not taken (default
+    /// [`DEFAULT_MAX_QUEUED_EVENTS`]; at least 1). Past that the source stops reading the
+    /// body until the consumer is halfway caught up, so TCP flow control slows the server
+    /// instead of memory growing. A paused read does not count towards the stall timeout.
+    ///
+    /// ```ignore
+    /// EventSource::builder("/events").max_queued_events(100).build()?;
+    /// ```
+    pub fn max_queued_events(mut self, items: usize) -> Self {
+        self.max_queued_events = items.max(1);
         self
     }
 

@@ -15,6 +15,7 @@ use gloo_timers::callback::Timeout;
 use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{
@@ -77,6 +78,9 @@ pub(crate) trait Listener {
     fn comment(&self, text: String);
     /// Something went wrong; see the report for whether it is final.
     fn error(&self, report: ErrorReport);
+    /// Ready when the consumer can take more; otherwise pending, waking `cx` once it has
+    /// caught up (or gone). The body is not read meanwhile.
+    fn poll_room(&self, cx: &mut Context<'_>) -> Poll<()>;
 }
 
 struct State {
@@ -88,6 +92,8 @@ struct State {
     retry_timer: Option<Timeout>,
     stall_timer: Option<Timeout>,
     last_activity_ms: f64,
+    /// Reading waits for the consumer; the stall timer does not count this time.
+    held: bool,
     /// The open response, for the `open` event.
     response: Option<Response>,
     origin: String,
@@ -117,6 +123,7 @@ impl Connection {
                 retry_timer: None,
                 stall_timer: None,
                 last_activity_ms: 0.0,
+                held: false,
                 response: None,
                 origin: String::new(),
                 failure: None,
@@ -303,6 +310,10 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
         return run_actions(&shared);
     };
     loop {
+        wait_for_room(&shared).await;
+        if !current(&shared) {
+            return;
+        }
         let result = JsFuture::from(reader.read()).await;
         if !current(&shared) {
             return;
@@ -408,6 +419,18 @@ async fn read_text(response: &Response, limit: usize) -> Option<String> {
 }
 
 /// Arms (or re-arms) the stall timer of request `generation`.
+/// Waits until the listener has room, marking the wait so it is not taken for a stall.
+async fn wait_for_room(shared: &Rc<Shared>) {
+    if shared.listener.poll_room(&mut Context::from_waker(std::task::Waker::noop())).is_ready() {
+        return;
+    }
+    shared.state.borrow_mut().held = true;
+    std::future::poll_fn(|cx| shared.listener.poll_room(cx)).await;
+    let mut state = shared.state.borrow_mut();
+    state.held = false;
+    state.last_activity_ms = Date::now();
+}
+
 fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
     let mut state = shared.state.borrow_mut();
     let Some(stall_ms) = state.config.stall_timeout_ms else {
@@ -418,9 +441,12 @@ fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
     let owner = shared.clone();
     state.stall_timer = Some(Timeout::new(wait, move || {
         let stalled = {
-            let state = owner.state.borrow();
+            let mut state = owner.state.borrow_mut();
             if !state.is_current(generation) {
                 return;
+            }
+            if state.held {
+                state.last_activity_ms = Date::now();
             }
             Date::now() - state.last_activity_ms >= f64::from(stall_ms)
         };

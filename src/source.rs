@@ -82,7 +82,14 @@ impl EventSourceBuilder {
                 .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
             max_error_body_bytes: ERROR_BODY_BYTES,
         };
-        let shared = Rc::new(SourceShared::default());
+        let shared = Rc::new(SourceShared {
+            connection: RefCell::new(None),
+            queue: RefCell::new(VecDeque::new()),
+            waker: RefCell::new(None),
+            reader_waker: RefCell::new(None),
+            max_queued: self.max_queued_events,
+            finished: Cell::new(false),
+        });
         let listener = QueueListener(Rc::downgrade(&shared));
         *shared.connection.borrow_mut() = Some(fetch::Connection::start(engine, config, Box::new(listener)));
         Ok(EventSource { handle: EventSourceHandle { shared } })
@@ -110,11 +117,15 @@ fn resolve_url(url: &str, query: &[(String, String)]) -> Result<String, Error> {
     Ok(parsed.href())
 }
 
-#[derive(Default)]
 struct SourceShared {
     connection: RefCell<Option<fetch::Connection>>,
     queue: RefCell<VecDeque<Result<SseEvent, Error>>>,
+    /// The consumer's waker, for a new item.
     waker: RefCell<Option<Waker>>,
+    /// The body reader's waker, while it waits for the consumer to catch up.
+    reader_waker: RefCell<Option<Waker>>,
+    /// How many items the queue holds before the reader waits.
+    max_queued: usize,
     finished: Cell<bool>,
 }
 
@@ -140,6 +151,13 @@ impl SourceShared {
         self.finished.set(true);
         self.queue.borrow_mut().clear();
         self.wake();
+        self.wake_reader();
+    }
+
+    fn wake_reader(&self) {
+        if let Some(waker) = self.reader_waker.borrow_mut().take() {
+            waker.wake();
+        }
     }
 }
 
@@ -229,7 +247,14 @@ impl Stream for EventSource {
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let shared = &self.handle.shared;
-        if let Some(item) = shared.queue.borrow_mut().pop_front() {
+        let (item, left) = {
+            let mut queue = shared.queue.borrow_mut();
+            (queue.pop_front(), queue.len())
+        };
+        if let Some(item) = item {
+            if left <= shared.max_queued / 2 {
+                shared.wake_reader();
+            }
             return Poll::Ready(Some(item));
         }
         if shared.finished.get() {
@@ -349,6 +374,17 @@ impl Listener for QueueListener {
     }
 
     fn comment(&self, _text: String) {}
+
+    fn poll_room(&self, cx: &mut Context<'_>) -> Poll<()> {
+        let Some(shared) = self.0.upgrade() else {
+            return Poll::Ready(());
+        };
+        if shared.finished.get() || shared.queue.borrow().len() < shared.max_queued {
+            return Poll::Ready(());
+        }
+        *shared.reader_waker.borrow_mut() = Some(cx.waker().clone());
+        Poll::Pending
+    }
 
     fn error(&self, report: ErrorReport) {
         let error = error_of(&report);

@@ -207,6 +207,35 @@ async fn a_hundred_thousand_events_over_two_hundred_drops_arrive_exactly_once() 
     assert!(seen.iter().all(|(_, closed)| *closed), "the server saw every connection closed");
 }
 
+/// The size of this module's linear memory, in bytes.
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    memory.buffer().unchecked_into::<js_sys::ArrayBuffer>().byte_length().into()
+}
+
+#[wasm_bindgen_test]
+async fn a_slow_consumer_holds_the_stream_back_and_loses_nothing() {
+    let count = 200_000;
+    let url = format!("{SERVER}/sse/bulk?key={}&count={count}&size=64", key("slow"));
+    let mut source = EventSource::builder(url)
+        .max_queued_events(100)
+        .stall_timeout(std::time::Duration::from_millis(200))
+        .build()
+        .unwrap();
+    let before = wasm_memory_bytes();
+    let mut received = messages(&mut source, 10).await.len();
+    // The consumer dawdles; the source must stop reading (and not call it a stall).
+    TimeoutFuture::new(1_000).await;
+    let growth = wasm_memory_bytes() - before;
+    assert!(growth < 4.0 * 1024.0 * 1024.0, "memory grew by {growth} bytes while the consumer slept");
+    while received < count {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Message(_))) => received += 1,
+            other => panic!("unexpected {other:?} after {received} messages"),
+        }
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_fatal_status_ends_the_stream_with_status_and_body() {
     let url = format!("{SERVER}/sse/raw?key={}&status=404&ct=text/plain&body=not%20here", key("fatal"));
