@@ -57,7 +57,7 @@ pub struct EventSourceBuilder {
 }
 
 /// How many items the stream holds for a slow consumer before reading pauses.
-pub const DEFAULT_MAX_QUEUED_EVENTS: usize = 1000;
+const DEFAULT_MAX_QUEUED_EVENTS: usize = 1000;
 
 impl EventSourceBuilder {
     /// A builder for a source on `url` (relative URLs resolve against the page); the same
@@ -187,8 +187,8 @@ impl EventSourceBuilder {
         self
     }
 
-    /// How many items the stream may hold that the consumer has not taken (default
-    /// [`DEFAULT_MAX_QUEUED_EVENTS`]; at least 1). Past that the source stops reading the
+    /// How many items the stream may hold that the consumer has not taken (default 1000;
+    /// at least 1). Past that the source stops reading the
     /// body until the consumer is halfway caught up, so TCP flow control slows the server
     /// instead of memory growing. A paused read does not count towards the stall timeout.
     ///
