@@ -160,11 +160,7 @@ pub async fn redirect(State(log): State<Log>, RawQuery(query): RawQuery, request
 pub async fn counter(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     let (number, _, _, headers) = record(&log, request, &params).await;
-    let resume_after: u64 = headers
-        .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0);
+    let resume_after = numeric_last_event_id(&headers);
     let count = params.number("count").unwrap_or(u64::MAX);
     let per = params.number("per").unwrap_or(u64::MAX);
     let end = count.min(resume_after.saturating_add(per));
@@ -218,19 +214,16 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
 
 /// `/sse/sequence`: events `id: n`, `data: n ✓` (CRLF line ends) for n from the one after
 /// `Last-Event-ID` up to `count`, with the connection broken after `drops` distinct even
-/// ids chosen at random (from `seed`), so a full run takes `drops + 1` connections. At each point the server sends a random
-/// prefix of the next event's bytes (which may end inside a character, between CR and LF,
-/// or exactly at the event's end) and breaks the connection. A client that resumes
-/// correctly sees every id once, in order. After `count` the connection stays open.
+/// ids chosen at random (from `seed`), so a full run takes `drops + 1` connections. At each
+/// point the server sends a random prefix of the next event's bytes (which may end inside a
+/// character, between CR and LF, or exactly at the event's end) and breaks the connection.
+/// A client that resumes correctly sees every id once, in order. After `count` the
+/// connection stays open.
 pub async fn sequence(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     use rand::{RngExt, SeedableRng};
     let params = Params::parse(query.as_deref());
     let (number, _, _, headers) = record(&log, request, &params).await;
-    let resume_after: u64 = headers
-        .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse().ok())
-        .unwrap_or(0);
+    let resume_after = numeric_last_event_id(&headers);
     let count = params.number("count").unwrap_or(1000);
     let seed = params.number("seed").unwrap_or(1);
     let mut rng = rand_xorshift::XorShiftRng::seed_from_u64(seed);
@@ -295,6 +288,15 @@ pub async fn bulk(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
         std::future::pending::<()>().await;
     };
     event_stream_response(StatusCode::OK, Some("text/event-stream"), Body::from_stream(body))
+}
+
+/// The request's `Last-Event-ID` as a number (0 when absent or not a number).
+fn numeric_last_event_id(headers: &axum::http::HeaderMap) -> u64 {
+    headers
+        .get("last-event-id")
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse().ok())
+        .unwrap_or(0)
 }
 
 /// Replaces each `{fill}` in `body` with `size` bytes of `x`.
