@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes the parser (against the spec-text reference, in arbitrary chunks) and the encoder
-# round trip with cargo-fuzz (libFuzzer), each for the given number of seconds (default 60).
+# Fuzzes with cargo-fuzz (libFuzzer), each target for the given number of seconds (default
+# 60): the parser against the spec-text reference in arbitrary chunks, the encoder round
+# trip, and the engine's invariants under arbitrary policies and input sequences.
 #
 #   bash scripts/fuzz.sh [seconds] [--keep]
 #
@@ -25,7 +26,7 @@ fi
 # on, so arithmetic overflow fails too.
 export RUSTC_BOOTSTRAP=1
 cd fuzz
-for target in parser encoder; do
+for target in parser encoder engine; do
   if [ "$keep" = "--keep" ]; then
     corpus=(corpus/$target)
   else

@@ -6,6 +6,7 @@
 mod common;
 
 use common::differential::{check_encoder, check_parser};
+use common::engine_checks::check_engine;
 use std::path::Path;
 
 /// Runs `check` on every file under `fuzz/<kind>/<target>/`; returns how many it ran.
@@ -33,4 +34,9 @@ fn the_parser_corpus_still_agrees_with_the_spec_text() {
 #[test]
 fn the_encoder_corpus_still_round_trips() {
     assert!(replay("encoder", check_encoder) > 100, "the encoder corpus is missing");
+}
+
+#[test]
+fn the_engine_corpus_keeps_its_invariants() {
+    assert!(replay("engine", check_engine) > 100, "the engine corpus is missing");
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod differential;
+pub mod engine_checks;
 
 #[allow(unused_imports)]
 pub use differential::{FrameParts, Output, expected_items, feed_chunks, reference, to_frame};
