@@ -1,6 +1,8 @@
 // Faults a real network and a hostile server produce, injected by the test server and
 // observed through the EventSource class in headless Chromium. Where the native
-// EventSource defines the behaviour, ours must match it event for event.
+// EventSource defines the behaviour, ours must match it event for event. (A drop in the
+// middle of an event's lines is among the connection rules in spec.test.mjs; the
+// 100,000-event resume over 200 drops is in endurance.test.mjs.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshKey, openTestPage, rawUrl } from './harness.mjs';
