@@ -143,7 +143,9 @@ const sizes = { ours: await ourSize(), peers: peerSizes };
 const info = { ...(await machine()), chromium: chromiumVersion, smoke, date: new Date().toISOString().slice(0, 10) };
 const command_ = smoke ? 'node benches/run.mjs --smoke' : 'npm run bench';
 const report = renderReport({ native, parse, e2e, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
-await writeFile(`${outDir}/BENCHMARKS.md`, report.markdown);
+// The endurance figures come from `npm run soak`, not from this run; they are kept as written.
+const endurance = await readFile(`${root}benches/endurance.md`, 'utf8');
+await writeFile(`${outDir}/BENCHMARKS.md`, `${report.markdown.trimEnd()}\n\n${endurance}`);
 await writeFile(`${smoke ? outDir : `${root}benches`}/ratios.svg`, renderChart(report.ratios));
 const written = await stat(`${outDir}/BENCHMARKS.md`);
 log(`wrote ${outDir === root ? 'BENCHMARKS.md' : `${outDir}/BENCHMARKS.md`} (${written.size} bytes) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
