@@ -226,8 +226,10 @@ async fn a_slow_consumer_holds_the_stream_back_and_loses_nothing() {
     let mut received = messages(&mut source, 10).await.len();
     // The consumer dawdles; the source must stop reading (and not call it a stall).
     TimeoutFuture::new(1_000).await;
+    // Other tests run in the same module at the same time, so memory may grow a few MiB
+    // anyway; without the bound it grows by about 45 MB here.
     let growth = wasm_memory_bytes() - before;
-    assert!(growth < 4.0 * 1024.0 * 1024.0, "memory grew by {growth} bytes while the consumer slept");
+    assert!(growth < 16.0 * 1024.0 * 1024.0, "memory grew by {growth} bytes while the consumer slept");
     while received < count {
         match next(&mut source).await {
             Some(Ok(SseEvent::Message(_))) => received += 1,
