@@ -2,29 +2,22 @@
 // many broken connections, and no growth of wasm memory or JS heap over many sources and
 // events. The normal run makes 1,000 open/close cycles; SOAK=1 (npm run soak) makes 10,000.
 // The measured footprints are printed as test diagnostics.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshKey, openTestPage } from './harness.mjs';
+import { freshKey, sleep, useTestPage } from './harness.mjs';
 
 const SOAK = process.env.SOAK === '1';
 const CYCLES = SOAK ? 10_000 : 1_000;
 const STREAM_EVENTS = 1_000_000;
 
-let env;
+const env = useTestPage();
 let cdp;
-before(async () => {
-  env = await openTestPage();
-  cdp = await env.page.context().newCDPSession(env.page);
-});
-after(async () => {
-  await env?.close();
-});
 
-const evaluate = (fn, ...args) => env.page.evaluate(fn, args);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const { evaluate } = env;
 
 /** Wasm memory and JS heap after a full garbage collection, in bytes. */
 async function footprint() {
+  cdp ??= await env.page.context().newCDPSession(env.page);
   await cdp.send('HeapProfiler.collectGarbage');
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
   return { wasm: await evaluate(() => window.wasmMemoryBytes()), heap: usedSize };

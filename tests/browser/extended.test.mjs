@@ -1,20 +1,13 @@
 // What the native EventSource cannot do, exercised in headless Chromium against the test
 // server: headers, bodies, retry policy, rich errors, size limits, abort
 // signals, async iteration and cross-origin requests.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { freshKey, openTestPage, rawUrl } from './harness.mjs';
+import { freshKey, rawUrl, useTestPage } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await openTestPage();
-});
-after(async () => {
-  await env?.close();
-});
-
-const evaluate = (fn, ...args) => env.page.evaluate(fn, args);
+const env = useTestPage();
+const { evaluate } = env;
 const echoed = (log) => log.filter((e) => e.type === 'message').map((e) => JSON.parse(e.data));
 
 test('an Authorization header and a non-ASCII POST body arrive intact', async () => {

@@ -3,35 +3,19 @@
 // EventSource defines the behaviour, ours must match it event for event. (A drop in the
 // middle of an event's lines is among the connection rules in spec.test.mjs; the
 // 100,000-event resume over 200 drops is in endurance.test.mjs.)
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshKey, openTestPage, rawUrl } from './harness.mjs';
+import { bytes, freshKey, percentEncoded, rawUrl, sleep, useTestPage } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await openTestPage();
-});
-after(async () => {
-  await env?.close();
-});
-
-const evaluate = (fn, ...args) => env.page.evaluate(fn, args);
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Bytes from strings (UTF-8) and numbers (raw bytes). */
-function bytes(...parts) {
-  return Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part, 'utf8'))));
-}
-
-/** Percent-encodes raw bytes for a query parameter. */
-const encoded = (buffer) => [...buffer].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+const env = useTestPage();
+const { evaluate } = env;
 
 /**
  * Runs a first connection that sends `first` and breaks, and a second that sends `again`
  * and stays open, with `kind`; returns [type, readyState, data] until `messages` arrived.
  */
 async function dropThenResume(kind, first, again, messages) {
-  const url = `${rawUrl(env.server.primary, first, { key: freshKey(), end: 'abort' })}&again=${encoded(again)}`;
+  const url = `${rawUrl(env.server.primary, first, { key: freshKey(), end: 'abort' })}&again=${percentEncoded(again)}`;
   const log = await evaluate(([kind, url, messages]) => window.record(kind, url, {}, { messages }), kind, url, messages);
   return log.map(({ type, readyState, data }) => [type, readyState, data]);
 }

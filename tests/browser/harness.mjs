@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,6 +66,34 @@ export async function openTestPage() {
   };
 }
 
+/**
+ * The test page of the calling test file: opened before its tests, closed after them. The
+ * returned object gains `server`, `browser`, `page` and `close` once open; `evaluate(fn,
+ * ...args)` runs `fn(args)` in the page.
+ */
+export function useTestPage() {
+  const env = { evaluate: (fn, ...args) => env.page.evaluate(fn, args) };
+  before(async () => {
+    Object.assign(env, await openTestPage());
+  });
+  after(async () => {
+    await env.close?.();
+  });
+  return env;
+}
+
+export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Bytes from strings (UTF-8) and numbers (raw bytes). */
+export function bytes(...parts) {
+  return Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part, 'utf8'))));
+}
+
+/** Raw bytes percent-encoded, for a query parameter that carries any byte stream. */
+export function percentEncoded(body) {
+  return [...body].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+}
+
 let keys = 0;
 /** A fresh key, so each test's requests are logged apart. */
 export function freshKey(name = 'k') {
@@ -74,8 +103,7 @@ export function freshKey(name = 'k') {
 
 /** Builds a `/sse/raw` URL for a byte stream given as a string (latin1 = raw bytes). */
 export function rawUrl(base, body, params = {}) {
-  const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
-  const encoded = [...bytes].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+  const raw = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body);
   const query = new URLSearchParams(params).toString();
-  return `${base}/sse/raw?body=${encoded}${query ? `&${query}` : ''}`;
+  return `${base}/sse/raw?body=${percentEncoded(raw)}${query ? `&${query}` : ''}`;
 }

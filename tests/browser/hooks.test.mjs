@@ -1,17 +1,11 @@
 // The Leptos and Yew hooks, through the example apps (built by scripts/build-examples.sh)
 // in headless Chromium against the test server: 100 messages in order with none lost, a
 // URL switch that reconnects and starts a new history, and an unmount that closes.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshKey, openTestPage } from './harness.mjs';
+import { freshKey, useTestPage } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await openTestPage();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useTestPage();
 
 const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,20 +1,14 @@
 // The package receives events in every place it is meant to run: a plain module script
 // (the other browser tests), a dedicated Worker, a Vite build, and Node.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { freshKey, openTestPage } from './harness.mjs';
+import { freshKey, useTestPage } from './harness.mjs';
 import { EventSource } from '../../js/node.js';
 
-let env;
-before(async () => {
-  env = await openTestPage();
-});
-after(async () => {
-  await env?.close();
-});
+const env = useTestPage();
 
 const counter = (base) => `${base}/sse/counter?key=${freshKey()}&count=3&end=hang`;
 

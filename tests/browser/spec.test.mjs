@@ -1,22 +1,11 @@
 // SSE-SPEC.md observed through the EventSource class in headless Chromium, against the
 // test server: format rules (whole and byte by byte, and side by side with the native
 // EventSource), and connection rules.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshKey, openTestPage, rawUrl } from './harness.mjs';
+import { bytes, freshKey, rawUrl, useTestPage } from './harness.mjs';
 
-let env;
-before(async () => {
-  env = await openTestPage();
-});
-after(async () => {
-  await env?.close();
-});
-
-/** Bytes from strings (UTF-8) and numbers (raw bytes). */
-function bytes(...parts) {
-  return Buffer.concat(parts.map((part) => (typeof part === 'number' ? Buffer.from([part]) : Buffer.from(part, 'utf8'))));
-}
+const env = useTestPage();
 
 const BOM = [0xef, 0xbb, 0xbf];
 
