@@ -1,6 +1,6 @@
 // The transport: fetch(), the body reader and the timers, driven by the Rust engine.
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
-// performs its actions and reports what happened. See src/js_api.rs for the encoding.
+// performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 import { Engine } from '../pkg/wasm_eventsource.js';
 
 /** The most body bytes handed to the engine at once. */

@@ -19,8 +19,9 @@ step "format" cargo fmt --all -- --check
 # The example apps are browser-only; they are linted for wasm32 only.
 examples=(--exclude leptos-app --exclude yew-app --exclude example-shared)
 step "clippy (native)" cargo clippy --workspace "${examples[@]}" --all-targets --all-features --quiet -- -D warnings
-# Benchmarks are native-only, so the wasm32 lint covers the library and its tests.
-step "clippy (wasm32)" cargo clippy --lib --tests --all-features --target wasm32-unknown-unknown --quiet -- -D warnings
+# Benchmarks are native-only, so the wasm32 lint covers the library, its tests and the npm binding.
+step "clippy (wasm32)" cargo clippy -p wasm-eventsource -p wasm-eventsource-npm --lib --tests --all-features \
+  --target wasm32-unknown-unknown --quiet -- -D warnings
 step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p example-shared \
   --target wasm32-unknown-unknown --quiet -- -D warnings
 step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \

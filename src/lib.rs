@@ -6,14 +6,15 @@
 //! - [`parser`]: `text/event-stream` bytes in, events out, exactly per the WHATWG rules,
 //!   in time linear in the bytes however they are chunked.
 //! - [`encoder`]: events in, bytes out, for servers; the parser reads them back unchanged.
+//! - [`EventStream`]: the parser over any `Stream` of byte chunks, for code that makes the
+//!   request itself.
 //! - [`engine`]: the connection state machine (open, fail, reconnect, backoff), with no
 //!   I/O and no clock.
 //!
 //! In the browser build (`wasm32`) the crate also has:
 //!
 //! - `EventSource`: a Rust-native `EventSource` whose events are a
-//!   `futures` `Stream`, with headers, methods, bodies and the retry policy;
-//! - the bindings that the npm package's JavaScript `EventSource` class uses.
+//!   `futures` `Stream`, with headers, methods, bodies and the retry policy.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -24,6 +25,7 @@ mod builder;
 pub mod encoder;
 pub mod engine;
 mod event;
+mod event_stream;
 #[cfg(any(feature = "leptos", feature = "yew"))]
 pub mod hooks;
 #[cfg(feature = "leptos")]
@@ -35,14 +37,13 @@ pub mod yew;
 #[cfg(target_arch = "wasm32")]
 mod fetch;
 #[cfg(target_arch = "wasm32")]
-mod js_api;
-#[cfg(target_arch = "wasm32")]
 mod source;
 
 pub use builder::{Body, EventSourceBuilder};
 pub use encoder::{EncodeError, Frame};
 pub use engine::{Action, Engine, ReadyState, Reason, RetryPolicy};
 pub use event::{Error, FailedResponse, MessageEvent, SseEvent};
+pub use event_stream::{EventStream, StreamError};
 pub use parser::{Event, Item, ParseError, Parser};
 #[cfg(target_arch = "wasm32")]
 pub use source::{EventSource, EventSourceHandle};

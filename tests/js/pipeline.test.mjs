@@ -1,4 +1,4 @@
-// The built wasm loads in Node, and the engine binding's action encoding (src/js_api.rs)
+// The built wasm loads in Node, and the engine binding's action encoding (binding/src/lib.rs)
 // is what js/connection.js expects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,38 +1,15 @@
-//! The `#[wasm_bindgen]` surface that the npm package's JavaScript uses.
-//!
-//! The package's transport is JavaScript (`js/connection.js`): it owns `fetch()`, the
-//! body reader and the timers, and asks this module's [`EngineHandle`] what to do. Every
-//! decision (open, fail, reconnect, backoff, parsing) stays in the Rust engine.
-//!
-//! Each input returns the actions it caused as one string of tokens separated by CR.
-//! CR is the one character that can never occur in an event type, data, id or comment
-//! (it always ends a line), so JavaScript splits the whole batch with one `split('\r')`,
-//! and a chunk's events cross the boundary as a single string. A token's first character
-//! says what it is; the rest is its first field, so a plain message costs one token.
-//!
-//! | token | then | meaning |
-//! |---|---|---|
-//! | `c` + last event id | | issue the request |
-//! | `o` | | the stream is open |
-//! | `i` + id | | the last event id changed (for the messages that follow) |
-//! | `m` + data | | dispatch a `message` |
-//! | `n` + type | data | dispatch a message of a named type |
-//! | `k` + text | | a comment line |
-//! | `r` + delay ms | reason | reconnecting after the delay |
-//! | `f` + reason | `1` if retries ran out, else `0` | failed for good |
-//! | `s` + limit | | an event over `limit` bytes was skipped |
+//! The engine behind each JavaScript `EventSource` (see `js/connection.js`).
 
-use crate::encoder::format_decimal;
-use crate::engine::{Action, Engine, Reason, RetryPolicy};
-use crate::parser::{ParseError, Parser};
+use crate::tokens::Tokens;
 use wasm_bindgen::prelude::*;
+use wasm_eventsource::engine::{Action, Engine, Reason, RetryPolicy, retry_after_ms};
+use wasm_eventsource::parser::Parser;
 
 /// The connection engine of one JavaScript `EventSource`.
 #[wasm_bindgen(js_name = Engine)]
 pub struct EngineHandle {
     engine: Engine,
-    /// The last event id already told to JavaScript.
-    reported_id: String,
+    tokens: Tokens,
 }
 
 fn millis(value: Option<f64>, default: u64) -> u64 {
@@ -47,27 +24,6 @@ fn reason_name(reason: Reason) -> &'static str {
         Reason::Network => "network",
         Reason::Stalled => "stalled",
     }
-}
-
-/// Appends one token, CR-separated from the previous one: `tag` then `text`.
-fn token(out: &mut String, tag: char, text: &str) {
-    if !out.is_empty() {
-        out.push('\r');
-    }
-    out.push(tag);
-    out.push_str(text);
-}
-
-/// Appends a field token (no tag) after the previous token.
-fn field(out: &mut String, text: &str) {
-    out.push('\r');
-    out.push_str(text);
-}
-
-fn number_token(out: &mut String, tag: char, value: u64) {
-    let mut digits = [0u8; 20];
-    // Decimal digits are ASCII, so this never fails.
-    token(out, tag, core::str::from_utf8(format_decimal(value, &mut digits)).unwrap_or("0"));
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -102,13 +58,13 @@ impl EngineHandle {
         if let Some(limit) = max_event_size.filter(|v| v.is_finite()) {
             parser = parser.with_max_event_size(limit.max(0.0) as usize);
         }
-        let reported_id = last_event_id.unwrap_or_default();
-        if !reported_id.is_empty() {
-            parser = parser.with_last_event_id(reported_id.clone());
+        let known_id = last_event_id.unwrap_or_default();
+        if !known_id.is_empty() {
+            parser = parser.with_last_event_id(known_id.clone());
         }
         let engine = Engine::new(policy, parser, seed as u64)
             .map_err(|error| JsValue::from(js_sys::RangeError::new(error.message())))?;
-        Ok(EngineHandle { engine, reported_id })
+        Ok(EngineHandle { engine, tokens: Tokens::with_reported_id(known_id) })
     }
 
     /// Starts the first connection.
@@ -126,8 +82,7 @@ impl EngineHandle {
         retry_after: Option<String>,
         now_ms: f64,
     ) -> String {
-        let retry_after_ms =
-            retry_after.and_then(|value| crate::engine::retry_after_ms(&value, now_ms.max(0.0) as u64));
+        let retry_after_ms = retry_after.and_then(|value| retry_after_ms(&value, now_ms.max(0.0) as u64));
         self.engine.on_response(status, content_type.as_deref(), retry_after_ms);
         self.drain()
     }
@@ -169,40 +124,26 @@ impl EngineHandle {
         self.engine.close();
     }
 
-    /// Encodes the pending actions (see the module documentation).
+    /// Encodes the pending actions (see the crate documentation).
     fn drain(&mut self) -> String {
-        let mut out = String::new();
+        let out = &mut self.tokens;
         while let Some(action) = self.engine.poll_action() {
             match action {
-                Action::Connect { last_event_id } => token(&mut out, 'c', &last_event_id),
-                Action::Open => token(&mut out, 'o', ""),
-                Action::Message(event) => {
-                    let (event_type, data, id) = event.into_parts();
-                    if id != self.reported_id {
-                        token(&mut out, 'i', &id);
-                        self.reported_id = id;
-                    }
-                    if event_type.is_empty() {
-                        token(&mut out, 'm', &data);
-                    } else {
-                        token(&mut out, 'n', &event_type);
-                        field(&mut out, &data);
-                    }
-                }
-                Action::Comment(text) => token(&mut out, 'k', &text),
+                Action::Connect { last_event_id } => out.push('c', &last_event_id),
+                Action::Open => out.push('o', ""),
+                Action::Message(event) => out.event(event),
+                Action::Comment(text) => out.push('k', &text),
                 Action::Reconnecting { delay_ms, reason } => {
-                    number_token(&mut out, 'r', delay_ms);
-                    field(&mut out, reason_name(reason));
+                    out.number('r', delay_ms);
+                    out.field(reason_name(reason));
                 }
                 Action::Failed { reason, retries_exhausted } => {
-                    token(&mut out, 'f', reason_name(reason));
-                    field(&mut out, if retries_exhausted { "1" } else { "0" });
+                    out.push('f', reason_name(reason));
+                    out.field(if retries_exhausted { "1" } else { "0" });
                 }
-                Action::Skipped(ParseError::EventTooLarge { limit }) => {
-                    number_token(&mut out, 's', limit as u64)
-                }
+                Action::Skipped(error) => out.skipped(error),
             }
         }
-        out
+        out.take()
     }
 }

@@ -1,0 +1,42 @@
+//! The bare parser behind `js/parse.js`: bytes in, events, retries and comments out.
+
+use crate::tokens::Tokens;
+use wasm_bindgen::prelude::*;
+use wasm_eventsource::parser::{Item, Parser};
+
+/// One stream's parser, for callers that make the request themselves.
+#[wasm_bindgen(js_name = Parser)]
+pub struct ParserHandle {
+    parser: Parser,
+    tokens: Tokens,
+}
+
+#[wasm_bindgen(js_class = Parser)]
+impl ParserHandle {
+    /// A parser; `max_event_size` (bytes) bounds one event, `undefined` leaves it unbounded.
+    #[wasm_bindgen(constructor)]
+    pub fn new(max_event_size: Option<f64>) -> ParserHandle {
+        let mut parser = Parser::new();
+        if let Some(limit) = max_event_size.filter(|v| v.is_finite()) {
+            parser = parser.with_max_event_size(limit.max(0.0) as usize);
+        }
+        ParserHandle { parser, tokens: Tokens::default() }
+    }
+
+    /// Parses a chunk of the body; returns its items as tokens (see the crate documentation).
+    pub fn feed(&mut self, bytes: &[u8]) -> String {
+        let out = &mut self.tokens;
+        self.parser.feed(bytes, |item| match item {
+            Ok(Item::Event(event)) => out.event(event),
+            Ok(Item::Retry(millis)) => out.number('t', millis),
+            Ok(Item::Comment(text)) => out.push('k', &text),
+            Err(error) => out.skipped(error),
+        });
+        out.take()
+    }
+
+    /// The body ended: an event not yet ended by a blank line is discarded.
+    pub fn end(&mut self) {
+        self.parser.end_stream();
+    }
+}
