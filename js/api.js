@@ -5,3 +5,4 @@ export {
   EventSourceErrorEvent,
   EventSourceOpenEvent,
 } from './event-source.js';
+export { EventStreamParser, EventTooLargeError, parseEvents } from './parse.js';

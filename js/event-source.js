@@ -2,24 +2,11 @@
 // fetch transport, plus the options the native one lacks.
 import { Connection } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
+import { loadWasm } from './wasm.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
 const CLOSED = 2;
-
-let wasmLoader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
-let wasmReady = null;
-
-/** Called once by each entry point with the way that platform loads the wasm module. */
-export function setWasmLoader(loader) {
-  wasmLoader = loader;
-}
-
-function loadWasm() {
-  wasmReady ??= wasmLoader();
-  return wasmReady;
-}
-
 
 /** The `open` event: the response's status and headers. */
 export class EventSourceOpenEvent extends Event {

@@ -170,3 +170,56 @@ export declare class EventSource<Named extends string = never> extends EventTarg
    */
   [Symbol.asyncIterator](): AsyncIterator<MessageEvent<string>, undefined>;
 }
+
+/** An event as the bare parser reports it. */
+export interface ParsedEvent {
+  /** The `event:` field, or `'message'`. */
+  type: string;
+  /** The `data:` lines joined with LF. */
+  data: string;
+  /** The last event ID when the event was dispatched (it carries over, as in `lastEventId`). */
+  id: string;
+}
+
+/** Options of EventStreamParser and parseEvents. Bad options throw at once. */
+export interface ParseOptions {
+  /** Largest event, in bytes (an integer >= 1); a larger one is skipped and reported. */
+  maxEventSize?: number;
+  /** Called with each valid `retry:` value, in milliseconds. */
+  onRetry?: (milliseconds: number) => void;
+  /** Called with each comment line's text (heartbeats). */
+  onComment?: (text: string) => void;
+  /**
+   * Called when an event exceeded `maxEventSize`; parsing goes on. Without it, the stream
+   * errors (or the loop throws) with the EventTooLargeError.
+   */
+  onError?: (error: EventTooLargeError) => void;
+}
+
+/** An event grew past `maxEventSize` and was skipped. */
+export declare class EventTooLargeError extends RangeError {
+  constructor(limit: number);
+  readonly name: 'EventTooLargeError';
+  /** The configured maxEventSize. */
+  readonly limit: number;
+}
+
+/** A chunk of a body: bytes, or text already decoded. */
+export type StreamChunk = string | ArrayBuffer | ArrayBufferView;
+
+/**
+ * Parses a `text/event-stream` body you fetched yourself, exactly as EventSource does:
+ * `response.body.pipeThrough(new EventStreamParser())`.
+ */
+export declare class EventStreamParser extends TransformStream<StreamChunk, ParsedEvent> {
+  constructor(options?: ParseOptions);
+}
+
+/**
+ * The events of a body, for `for await`. Leaving the loop early cancels the body.
+ * Takes a Response, a ReadableStream, or any iterable or async iterable of chunks.
+ */
+export declare function parseEvents(
+  input: Response | ReadableStream<StreamChunk> | AsyncIterable<StreamChunk> | Iterable<StreamChunk>,
+  options?: ParseOptions,
+): AsyncGenerator<ParsedEvent, void, undefined>;

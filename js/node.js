@@ -2,7 +2,7 @@
 // from disk when the first EventSource is constructed.
 import { readFile } from 'node:fs/promises';
 import init from '../pkg/wasm_eventsource.js';
-import { setWasmLoader } from './event-source.js';
+import { setWasmLoader } from './wasm.js';
 
 setWasmLoader(async () =>
   init({ module_or_path: await readFile(new URL('../pkg/wasm_eventsource_bg.wasm', import.meta.url)) }),

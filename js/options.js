@@ -122,3 +122,20 @@ export function normalizeInit(init) {
     ...checkRetry(init.retry),
   };
 }
+
+function optionalFunction(value, name) {
+  if (value !== undefined && typeof value !== 'function') fail(`${name} must be a function`);
+  return value;
+}
+
+/** Validates the options of EventStreamParser and parseEvents. */
+export function normalizeParseOptions(options) {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object') fail('the parser options must be an object');
+  return {
+    maxEventSize: optionalNumber(options.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
+    onRetry: optionalFunction(options.onRetry, 'onRetry'),
+    onComment: optionalFunction(options.onComment, 'onComment'),
+    onError: optionalFunction(options.onError, 'onError'),
+  };
+}

@@ -1,0 +1,239 @@
+// The parser alone, for callers that make the request themselves: the same spec-exact Rust
+// parser the EventSource class uses, as a TransformStream and as an async iterator.
+import { Parser } from '../pkg/wasm_eventsource.js';
+import { normalizeParseOptions } from './options.js';
+import { loadWasm } from './wasm.js';
+
+/** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
+const SLICE_BYTES = 64 * 1024;
+
+const utf8 = new TextEncoder();
+
+/** Reported when an event grows past `maxEventSize`; the event is skipped. */
+export class EventTooLargeError extends RangeError {
+  constructor(limit) {
+    super(`wasm-eventsource: an event exceeded maxEventSize (${limit} bytes)`);
+    this.name = 'EventTooLargeError';
+    this.limit = limit;
+  }
+}
+
+function isHighSurrogate(code) {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/** One stream's parse state: the wasm parser, the last event id, a held-back surrogate. */
+class StreamState {
+  #parser;
+  #options;
+  #id = '';
+  /** A high surrogate that ended a string chunk: its pair may start the next one. */
+  #heldSurrogate = '';
+  /** The error that ends the stream, once one happened. */
+  error = null;
+
+  constructor(options) {
+    this.#options = options;
+    this.#parser = new Parser(options.maxEventSize);
+  }
+
+  /**
+   * Parses one chunk. Returns its events in stream order, with the callbacks (comments,
+   * retries, skipped events) as functions in their places; on a fatal error, `error` is set.
+   */
+  feed(chunk) {
+    const events = [];
+    if (!this.#parser) return events;
+    const bytes = this.#bytes(chunk);
+    for (let at = 0; at < bytes.length && !this.error; at += SLICE_BYTES) {
+      this.#collect(this.#parser.feed(bytes.subarray(at, at + SLICE_BYTES)), events);
+    }
+    return events;
+  }
+
+  /** The input ended: a lone surrogate left over is U+FFFD; an unended event is dropped. */
+  end() {
+    const events = this.#heldSurrogate ? this.feed(new Uint8Array()) : [];
+    this.#parser?.end();
+    this.free();
+    return events;
+  }
+
+  /** Releases the wasm parser; later chunks are ignored. */
+  free() {
+    this.#parser?.free();
+    this.#parser = null;
+  }
+
+  #bytes(chunk) {
+    let prefix = this.#heldSurrogate;
+    this.#heldSurrogate = '';
+    if (typeof chunk === 'string') {
+      let text = prefix + chunk;
+      if (isHighSurrogate(text.charCodeAt(text.length - 1))) {
+        this.#heldSurrogate = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      return utf8.encode(text);
+    }
+    let bytes;
+    if (chunk instanceof Uint8Array) bytes = chunk;
+    else if (ArrayBuffer.isView(chunk)) bytes = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    else if (Object.prototype.toString.call(chunk) === '[object ArrayBuffer]') bytes = new Uint8Array(chunk);
+    else throw new TypeError('wasm-eventsource: a chunk must be a string, an ArrayBuffer or a typed array');
+    if (!prefix) return bytes;
+    // A lone surrogate before bytes is what TextEncoder makes of it: U+FFFD.
+    const lone = utf8.encode(prefix);
+    const joined = new Uint8Array(lone.length + bytes.length);
+    joined.set(lone);
+    joined.set(bytes, lone.length);
+    return joined;
+  }
+
+  /** Decodes the parser's tokens (see binding/src/lib.rs) into `events`. */
+  #collect(actions, events) {
+    if (!actions) return;
+    const tokens = actions.split('\r');
+    const options = this.#options;
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      switch (token.charCodeAt(0)) {
+        case 109: // m: a message of the default type
+          events.push({ type: 'message', data: token.slice(1), id: this.#id });
+          break;
+        case 110: // n: a named type; its data is the next token
+          events.push({ type: token.slice(1), data: tokens[++i], id: this.#id });
+          break;
+        case 105: // i: the last event id changed
+          this.#id = token.slice(1);
+          break;
+        case 107: {
+          // k: a comment
+          const { onComment } = options;
+          if (onComment) events.push(() => onComment(token.slice(1)));
+          break;
+        }
+        case 116: {
+          // t: a valid retry field
+          const { onRetry } = options;
+          if (onRetry) events.push(() => onRetry(Number(token.slice(1))));
+          break;
+        }
+        case 115: {
+          // s: an oversized event was skipped
+          const error = new EventTooLargeError(Number(token.slice(1)));
+          const { onError } = options;
+          if (onError) {
+            events.push(() => onError(error));
+          } else {
+            this.error = error;
+            return;
+          }
+          break;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * A TransformStream from a `text/event-stream` body (bytes or text) to `{ type, data, id }`
+ * events: `response.body.pipeThrough(new EventStreamParser())`.
+ */
+export class EventStreamParser extends TransformStream {
+  constructor(options) {
+    const checked = normalizeParseOptions(options);
+    let state = null;
+    const enqueueAll = (items, controller) => {
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i];
+        if (typeof item === 'function') item();
+        else controller.enqueue(item);
+      }
+    };
+    super({
+      async start() {
+        await loadWasm();
+        state = new StreamState(checked);
+      },
+      transform(chunk, controller) {
+        enqueueAll(state.feed(chunk), controller);
+        if (state.error) {
+          state.free();
+          throw state.error;
+        }
+      },
+      flush(controller) {
+        enqueueAll(state.end(), controller);
+      },
+      cancel() {
+        state?.free();
+      },
+    });
+  }
+}
+
+/** The chunks of a Response, a ReadableStream, or any (async) iterable of chunks. */
+function chunksOf(input) {
+  if (typeof Response !== 'undefined' && input instanceof Response) {
+    if (input.bodyUsed) throw new TypeError('wasm-eventsource: the response body was already read');
+    return input.body ? readStream(input.body) : [];
+  }
+  if (input && typeof input.getReader === 'function') return readStream(input);
+  if (input && (typeof input[Symbol.asyncIterator] === 'function' || typeof input[Symbol.iterator] === 'function')) {
+    if (typeof input === 'string') throw new TypeError('wasm-eventsource: pass the text as one chunk: [text]');
+    return input;
+  }
+  throw new TypeError('wasm-eventsource: parseEvents takes a Response, a ReadableStream or an iterable of chunks');
+}
+
+/** Reads a stream to its end; leaving early cancels it (which aborts a fetch's body). */
+async function* readStream(stream) {
+  const reader = stream.getReader();
+  let finished = false;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) {
+        finished = true;
+        return;
+      }
+      yield value;
+    }
+  } finally {
+    if (!finished) await reader.cancel().catch(() => {});
+    reader.releaseLock();
+  }
+}
+
+/** The events of one batch, running its callbacks when their turn comes. */
+function* inOrder(items) {
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (typeof item === 'function') item();
+    else yield item;
+  }
+}
+
+async function* events(chunks, options) {
+  await loadWasm();
+  const state = new StreamState(options);
+  try {
+    for await (const chunk of chunks) {
+      yield* inOrder(state.feed(chunk));
+      if (state.error) throw state.error;
+    }
+    yield* inOrder(state.end());
+  } finally {
+    state.free();
+  }
+}
+
+/**
+ * The events of a `text/event-stream` body, for `for await`: `parseEvents(response)`.
+ * Leaving the loop early cancels the body. Options are checked at once.
+ */
+export function parseEvents(input, options) {
+  const checked = normalizeParseOptions(options);
+  return events(chunksOf(input), checked);
+}
