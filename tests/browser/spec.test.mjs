@@ -3,33 +3,10 @@
 // EventSource), and connection rules.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, freshKey, rawUrl, useTestPage } from './harness.mjs';
+import { FORMAT_CASES } from './format-cases.mjs';
+import { freshKey, rawUrl, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
-
-const BOM = [0xef, 0xbb, 0xbf];
-
-/** Each stream's messages as [type, data, lastEventId]. */
-const FORMAT_CASES = [
-  ['one event', bytes('retry: 10\ndata: hello\n\n'), [['message', 'hello', '']]],
-  ['type, id, multi-line data', bytes('retry: 10\nevent: tick\nid: 1\ndata: a\ndata: b\n\n'), [['tick', 'a\nb', '1']]],
-  ['CRLF, CR and LF line ends', bytes('retry: 10\r\ndata: a\r\rdata: b\r\n\r\n'), [['message', 'a', ''], ['message', 'b', '']]],
-  ['one leading BOM removed', bytes(...BOM, 'data: x\n\nretry: 10\n'), [['message', 'x', '']]],
-  ['a second BOM is part of the first line', bytes(...BOM, ...BOM, 'data: x\n\ndata: y\n\nretry: 10\n'), [['message', 'y', '']]],
-  ['comments and unknown fields ignored', bytes('retry: 10\n: c\nfoo: bar\ndata: z\n\n'), [['message', 'z', '']]],
-  ['data without colon, and one space removed', bytes('retry: 10\ndata\n\ndata:  x\n\ndata:y\n\n'), [['message', '', ''], ['message', ' x', ''], ['message', 'y', '']]],
-  ['invalid UTF-8 becomes U+FFFD', bytes('retry: 10\ndata: a', 0xff, 'b', 0xe2, 0x82, '\n\n'), [['message', 'a\uFFFDb\uFFFD', '']]],
-  ['multi-byte characters', bytes('retry: 10\ndata: é€😀\n\n'), [['message', 'é€😀', '']]],
-  ['id with NUL ignored', bytes('retry: 10\nid: 1\n\nid: x', 0, '\ndata: a\n\nid: ', 0, 'y\ndata: b\n\n'), [['message', 'a', '1'], ['message', 'b', '1']]],
-  ['id-only block sets the id; empty id clears it', bytes('retry: 10\nid: 5\n\ndata: a\n\nid\ndata: b\n\n'), [['message', 'a', '5'], ['message', 'b', '']]],
-  ['a block without data resets the type', bytes('retry: 10\nevent: foo\n\ndata: x\n\n'), [['message', 'x', '']]],
-  ['an unterminated event is discarded', bytes('retry: 10\ndata: a\n\nid: 9\ndata: lost'), [['message', 'a', '']]],
-  ['invalid retry values are ignored', bytes('retry: 10\nretry: 12x\nretry:\ndata: a\n\n'), [['message', 'a', '']]],
-  ['field names are case-sensitive', bytes('retry: 10\nData: a\n\ndata: b\n\n'), [['message', 'b', '']]],
-  ['NUL in data is kept', bytes('retry: 10\ndata: a', 0, 'b\n\n'), [['message', 'a\0b', '']]],
-  ['one trailing LF removed', bytes('retry: 10\ndata: a\ndata:\n\n'), [['message', 'a\n', '']]],
-  ['the id is not reset by dispatch', bytes('retry: 10\nid: 3\ndata: a\n\ndata: b\n\n'), [['message', 'a', '3'], ['message', 'b', '3']]],
-];
 
 /** Runs `body` once (then 204) with `kind` and returns the comparable event log. */
 async function runFormat(kind, body, params = {}) {
