@@ -13,4 +13,4 @@ npx --no-install wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontra
   pkg/wasm_eventsource_bg.wasm -o pkg/wasm_eventsource_bg.wasm
 
 size() { printf '%s bytes (%s gzipped)' "$(wc -c < "$1")" "$(gzip -9 -c "$1" | wc -c)"; }
-printf '[build] pkg/wasm_eventsource_bg.wasm: %s\n' "$(size pkg/wasm_eventsource_bg.wasm)"
+printf '[build] pkg/wasm_eventsource_bg.wasm: %s\n' "$(size pkg/wasm_eventsource_bg.wasm)" >&2

@@ -3,6 +3,10 @@
 import {
   EventSource,
   EventSourceError,
+  EventStreamParser,
+  EventTooLargeError,
+  parseEvents,
+  type ParsedEvent,
   type EventSourceErrorEvent,
   type EventSourceInit,
   type EventSourceOpenEvent,
@@ -59,6 +63,29 @@ async function iterate(): Promise<string[]> {
   return seen;
 }
 
+async function parse(response: Response): Promise<string[]> {
+  const seen: string[] = [];
+  const options = {
+    maxEventSize: 1 << 16,
+    onRetry: (ms: number) => console.debug(ms),
+    onComment: (text: string) => console.debug(text),
+    onError: (error: EventTooLargeError) => console.debug(error.limit),
+  };
+  for await (const event of parseEvents(response, options)) seen.push(event.type, event.data, event.id);
+  for await (const event of parseEvents(['data: a\n\n', new Uint8Array()])) seen.push(event.data);
+  const stream: ReadableStream<ParsedEvent> = response.body!.pipeThrough(new EventStreamParser());
+  const text = response.body!.pipeThrough(new TextDecoderStream()).pipeThrough(new EventStreamParser({ maxEventSize: 10 }));
+  void [stream, text];
+  return seen;
+}
+
+// @ts-expect-error parsed events have no lastEventId (the id is `id`)
+void ((event: ParsedEvent) => event.lastEventId);
+// @ts-expect-error onRetry takes milliseconds as a number
+new EventStreamParser({ onRetry: (ms: string) => ms });
+// @ts-expect-error a number is no chunk
+parseEvents([42]);
+
 // @ts-expect-error readyState is read-only
 source.readyState = 1;
 // @ts-expect-error the retry factor is a number
@@ -68,4 +95,4 @@ new EventSource('/x', { headers: () => 42 });
 // @ts-expect-error the url is required
 new EventSource();
 
-void [state, closed, iterate];
+void [state, closed, iterate, parse];

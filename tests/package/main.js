@@ -1,0 +1,17 @@
+// A Vite app outside the repository that imports the installed package by name.
+import { EventSource, parseEvents } from 'wasm-eventsource';
+
+window.collect = async (url, count) => {
+  const fromSource = [];
+  for await (const event of new EventSource(url)) {
+    fromSource.push(event.data);
+    if (fromSource.length === count) break;
+  }
+  const fromParser = [];
+  for await (const event of parseEvents(await fetch(url))) {
+    fromParser.push(event.data);
+    if (fromParser.length === count) break;
+  }
+  return { fromSource, fromParser };
+};
+window.ready = true;
