@@ -47,6 +47,25 @@ function throughputTable(results, ours, { events = true } = {}) {
   return lines.join('\n');
 }
 
+/** The stream parsers: each row's throughput, and both of ours against it. */
+function streamTable(streams) {
+  const [stream, iterator] = ['wasm-eventsource EventStreamParser', 'wasm-eventsource parseEvents'];
+  const lines = [
+    '| fixture | parser | median MB/s | events/s | EventStreamParser vs it | parseEvents vs it |',
+    '|---|---|---:|---:|---:|---:|',
+  ];
+  for (const [fixture, parsers] of byFixture(streams.rows)) {
+    for (const [parser, row] of parsers) {
+      const ours = parser === stream || parser === iterator;
+      const versus = (name) => (ours ? '' : ratioText(ratio(parsers.get(name), row)));
+      lines.push(
+        `| ${fixture} | ${ours ? `**${parser}**` : parser} | ${fmt(mbps(row.bytes, median(row.seconds)))} | ${fmt(row.events / median(row.seconds), 0)} | ${versus(stream)} | ${versus(iterator)} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
 function e2eTable(e2e) {
   const lines = [
     '| stream | client | median events/s | min–max events/s | ours vs it | time to first event (median) | JS heap after | wasm memory |',
@@ -84,8 +103,9 @@ function sizeTable(sizes) {
 }
 
 /** The ratios the chart shows and the targets check. */
-function mainRatios(native, parse, e2e) {
+function mainRatios(native, parse, streams, e2e) {
   const nat = byFixture(native.rows);
+  const str = byFixture(streams.rows);
   const brw = byFixture(parse.rows);
   const end = byFixture(e2e.rows);
   const pick = (table, fixture, peer, ours = 'wasm-eventsource') =>
@@ -99,6 +119,11 @@ function mainRatios(native, parse, e2e) {
     { label: `end to end, ${e2eSmall}: vs native`, value: pick(end, e2eSmall, 'native'), goal: 1 },
     { label: `end to end, ${e2eSmall}: vs eventsource`, value: pick(end, e2eSmall, 'eventsource'), goal: 1.5 },
     { label: `end to end, ${e2eSmall}: vs fetch-event-source`, value: pick(end, e2eSmall, 'fetch-event-source'), goal: 1.5 },
+    {
+      label: 'stream parse, tokens: vs EventSourceParserStream',
+      value: pick(str, 'LLM tokens (~40 B events)', 'eventsource-parser EventSourceParserStream', 'wasm-eventsource EventStreamParser'),
+      goal: null,
+    },
   ];
 }
 
@@ -124,8 +149,8 @@ function targets(native, sizes, ratios) {
   return ['| goal | measured | |', '|---|---:|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
-export function renderReport({ native, parse, e2e, sizes, info, command, minutes }) {
-  const ratios = mainRatios(native, parse, e2e);
+export function renderReport({ native, parse, streams, e2e, sizes, info, command, minutes }) {
+  const ratios = mainRatios(native, parse, streams, e2e);
   const versions = Object.entries(info.versions).map(([name, version]) => `${name} ${version}`).join(', ');
   const markdown = `# Benchmarks
 
@@ -159,6 +184,16 @@ exact path of the \`EventSource\` class, without creating \`MessageEvent\`s). ev
 the chunk decoded with a streaming \`TextDecoder\`, then parsed.
 
 ${throughputTable(parse, 'wasm-eventsource', { events: true })}
+
+## Parsing a body fetched by hand (headless Chromium)
+
+Each parser reads a fresh \`ReadableStream\` of the fixture's chunks to its end, as it would a
+\`fetch()\` body: our \`EventStreamParser\` (\`pipeThrough\`) and \`parseEvents\` (\`for await\`),
+eventsource-parser's \`EventSourceParserStream\` behind a \`TextDecoderStream\`, and
+fetch-event-source's \`getBytes(getLines(getMessages()))\` callbacks. The streams cost a promise
+per chunk and per event, which the callback chain avoids.
+
+${streamTable(streams)}
 
 ## End to end (headless Chromium, one local server)
 

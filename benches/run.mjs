@@ -44,10 +44,17 @@ const PEERS = {
   'fetch-event-source': 'export { fetchEventSource } from "@microsoft/fetch-event-source";',
 };
 
+/** The peers' stream parsers, for the stream-parse bench (their sizes are not reported). */
+const STREAM_PEERS = {
+  'eventsource-parser-stream': 'export { EventSourceParserStream } from "eventsource-parser/stream";',
+  'fetch-event-source-parse':
+    'export { getBytes, getLines, getMessages } from "@microsoft/fetch-event-source/lib/esm/parse.js";',
+};
+
 /** Bundles each peer (minified) for the bench page, and returns the gzipped sizes. */
 async function bundlePeers() {
   const sizes = {};
-  for (const [name, source] of Object.entries(PEERS)) {
+  for (const [name, source] of Object.entries({ ...PEERS, ...STREAM_PEERS })) {
     const outfile = `${root}benches/browser/peers/${name}.js`;
     await build({
       stdin: { contents: source, resolveDir: root, loader: 'js' },
@@ -59,7 +66,7 @@ async function bundlePeers() {
       logLevel: 'warning',
     });
     const bytes = await readFile(outfile);
-    sizes[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+    if (name in PEERS) sizes[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   }
   return sizes;
 }
@@ -96,6 +103,8 @@ async function browserBenches() {
     await page.waitForFunction(() => window.benchReady === true);
     log('browser parse throughput');
     const parse = await page.evaluate((options) => window.parseBench(options), { smoke });
+    log('browser stream-parse throughput');
+    const streams = await page.evaluate((options) => window.streamBench(options), { smoke });
     log('end-to-end throughput');
     // A fresh page, so the parse run's memory does not count against the clients.
     await page.close();
@@ -104,7 +113,7 @@ async function browserBenches() {
     await fresh.goto(`${server.primary}/benches/bench.html`);
     await fresh.waitForFunction(() => window.benchReady === true);
     const e2e = await fresh.evaluate((options) => window.e2eBench(options), { server: server.primary, smoke });
-    return { parse, e2e, chromium: browser.version() };
+    return { parse, streams, e2e, chromium: browser.version() };
   } finally {
     await browser.close();
     await server.stop();
@@ -138,11 +147,11 @@ await mkdir(outDir, { recursive: true });
 const native = await nativeBench();
 log('bundling peers');
 const peerSizes = await bundlePeers();
-const { parse, e2e, chromium: chromiumVersion } = await browserBenches();
+const { parse, streams, e2e, chromium: chromiumVersion } = await browserBenches();
 const sizes = { ours: await ourSize(), peers: peerSizes };
 const info = { ...(await machine()), chromium: chromiumVersion, smoke, date: new Date().toISOString().slice(0, 10) };
 const command_ = smoke ? 'node benches/run.mjs --smoke' : 'npm run bench';
-const report = renderReport({ native, parse, e2e, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
+const report = renderReport({ native, parse, streams, e2e, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
 // The endurance figures come from `npm run soak`, not from this run; they are kept as written.
 const endurance = await readFile(`${root}benches/endurance.md`, 'utf8');
 await writeFile(`${outDir}/BENCHMARKS.md`, `${report.markdown.trimEnd()}\n\n${endurance}`);

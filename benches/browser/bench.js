@@ -1,13 +1,19 @@
 // Browser benchmarks, run by benches/run.mjs in headless Chromium:
 // - parseBench: our wasm engine (bytes in, events as JS strings out, exactly the path
 //   js/connection.js takes) beside eventsource-parser fed through TextDecoder;
+// - streamBench: the parsers for bodies fetched by hand, each over a ReadableStream of the
+//   same chunks: our EventStreamParser and parseEvents, eventsource-parser's
+//   EventSourceParserStream (after a TextDecoderStream) and fetch-event-source's
+//   getBytes/getLines/getMessages;
 // - e2eBench: the native EventSource, ours, `eventsource` and
 //   `@microsoft/fetch-event-source` against one local server.
 import init, { Engine } from '/pkg/wasm_eventsource.js';
-import { EventSource as WasmEventSource } from '/js/index.js';
+import { EventSource as WasmEventSource, EventStreamParser, parseEvents } from '/js/index.js';
 import { createParser } from './peers/eventsource-parser.js';
 import { EventSource as EventSourcePackage } from './peers/eventsource.js';
 import { fetchEventSource } from './peers/fetch-event-source.js';
+import { EventSourceParserStream } from './peers/eventsource-parser-stream.js';
+import { getBytes, getLines, getMessages } from './peers/fetch-event-source-parse.js';
 
 const RUNS = 7;
 let sink = 0;
@@ -109,6 +115,62 @@ window.parseBench = async ({ smoke }) => {
         const result = time(run, chunks);
         seconds.push(result.seconds);
         events = result.events;
+      }
+      rows.push({ fixture: fixture.name, parser, bytes: fixture.bytes.length, events, finished: true, seconds: seconds.sort((a, b) => a - b) });
+    }
+  }
+  return { runs: RUNS, rows, sink };
+};
+
+/** A fresh stream of the same chunks for every run. */
+function streamOf(chunks) {
+  let next = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (next < chunks.length) controller.enqueue(chunks[next++]);
+      else controller.close();
+    },
+  });
+}
+
+async function drain(events) {
+  let count = 0;
+  for await (const event of events) {
+    sink += event.data.length;
+    count += 1;
+  }
+  return count;
+}
+
+const STREAM_PARSERS = {
+  'wasm-eventsource EventStreamParser': (chunks) => drain(streamOf(chunks).pipeThrough(new EventStreamParser())),
+  'wasm-eventsource parseEvents': (chunks) => drain(parseEvents(streamOf(chunks))),
+  'eventsource-parser EventSourceParserStream': (chunks) =>
+    drain(streamOf(chunks).pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream())),
+  'fetch-event-source getBytes/getLines/getMessages': async (chunks) => {
+    let count = 0;
+    const onMessage = (message) => {
+      sink += message.data.length;
+      count += 1;
+    };
+    await getBytes(streamOf(chunks), getLines(getMessages(() => {}, () => {}, onMessage)));
+    return count;
+  },
+};
+
+window.streamBench = async ({ smoke }) => {
+  await init();
+  const rows = [];
+  for (const fixture of fixtures(smoke ? 64 : 1)) {
+    const chunks = chunked(fixture.bytes, fixture.chunk);
+    for (const [parser, run] of Object.entries(STREAM_PARSERS)) {
+      await run(chunks);
+      const seconds = [];
+      let events = 0;
+      for (let r = 0; r < RUNS; r++) {
+        const start = performance.now();
+        events = await run(chunks);
+        seconds.push((performance.now() - start) / 1000);
       }
       rows.push({ fixture: fixture.name, parser, bytes: fixture.bytes.length, events, finished: true, seconds: seconds.sort((a, b) => a - b) });
     }
