@@ -1,14 +1,19 @@
 // Types for wasm-eventsource: a drop-in EventSource over fetch().
 
-/** How reconnects are paced. Delays are in milliseconds. */
+/**
+ * How reconnects are paced. Delays are in milliseconds. After a stream that opened, the
+ * reconnect waits exactly the reconnection time (the server's `retry:`, else `initialDelay`);
+ * after attempts that failed before opening, the wait grows by `factor` up to `maxDelay`,
+ * and jitter adds to it. Backoff and jitter never shorten the reconnection time.
+ */
 export interface RetryOptions {
   /** The reconnection time until the server sends `retry:` (default 3000). No reconnect comes sooner than 100 ms. */
   initialDelay?: number;
-  /** The most the backoff grows to (default 60000). */
+  /** The most the backoff after failed attempts grows to, >= initialDelay (default 60000). Never shortens the server's `retry:`. */
   maxDelay?: number;
   /** Growth per consecutive failed attempt, >= 1 (default 2). */
   factor?: number;
-  /** Largest share of a delay randomness may remove, 0..1 (default 0.5; 1 is full jitter). */
+  /** Largest share of a backoff wait that randomness may add, 0..1 (default 0.5). */
   jitter?: number;
   /** Failed reconnects in a row before giving up (default Infinity, like the native one). */
   maxRetries?: number;

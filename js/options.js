@@ -3,6 +3,9 @@
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 
+/** The reconnection time before the server sends `retry:` (the engine's default). */
+const DEFAULT_INITIAL_DELAY = 3000;
+
 /** How many events an async iterator holds for a slow loop before reading pauses. */
 const DEFAULT_MAX_QUEUED_EVENTS = 1000;
 
@@ -53,8 +56,9 @@ function checkRetry(retry) {
     retryOnStatus: [],
   };
   if (out.jitter !== undefined && out.jitter > 1) fail('retry.jitter must be between 0 and 1', RangeError);
-  if (out.initialDelay !== undefined && out.maxDelay !== undefined && out.maxDelay < out.initialDelay) {
-    fail('retry.maxDelay must be >= retry.initialDelay', RangeError);
+  const initialDelay = out.initialDelay ?? DEFAULT_INITIAL_DELAY;
+  if (out.maxDelay !== undefined && out.maxDelay < initialDelay) {
+    fail(`retry.maxDelay must be >= retry.initialDelay (${initialDelay})`, RangeError);
   }
   if (retry.retryOnStatus !== undefined) {
     if (!Array.isArray(retry.retryOnStatus)) fail('retry.retryOnStatus must be an array of status codes');

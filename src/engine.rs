@@ -54,21 +54,27 @@ pub enum ReadyState {
 
 /// How the engine waits between reconnection attempts.
 ///
-/// The delay before reconnect attempt `n` (0 after a stream that delivered an event) is
-/// `min(max_delay_ms, base * factor^n)`, where `base` is the server's `retry:` value or
-/// `initial_delay_ms`, at least [`MIN_RECONNECT_DELAY_MS`]. Jitter then takes off a random
-/// share of up to `jitter` of it: `delay * (1 - jitter * u)`, `u` in `[0, 1)`, so
-/// `jitter = 1.0` is full jitter. The result is never below [`MIN_RECONNECT_DELAY_MS`], and a
-/// `Retry-After` header is a floor on top.
+/// The reconnection time `base` is the server's last `retry:` value, or `initial_delay_ms`
+/// until it sends one, and never less than [`MIN_RECONNECT_DELAY_MS`].
+///
+/// - After a connection that opened, the reconnect waits exactly `base`, as the spec says.
+/// - After the `n`-th attempt in a row that failed before opening (a network error, a
+///   status listed in `retry_on_status`, a stall while waiting for the headers), the wait
+///   grows: `base * factor^(n-1)`, at most `max_delay_ms` (which never shortens the
+///   server's `retry:`). Jitter then adds a random share of up to `jitter` of that wait.
+///
+/// So backoff and jitter only ever add to the reconnection time. A `Retry-After` header is a
+/// floor on top.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RetryPolicy {
     /// The reconnection time until the server sends `retry:`.
     pub initial_delay_ms: u64,
-    /// The most the backoff grows to.
+    /// The most the backoff after failed attempts grows to (before jitter). It never
+    /// shortens the server's `retry:`.
     pub max_delay_ms: u64,
     /// The growth per consecutive failed attempt; at least 1.
     pub factor: f64,
-    /// The largest share of a delay that randomness may remove, in `[0, 1]`.
+    /// The largest share of a backoff wait that randomness may add, in `[0, 1]`.
     pub jitter: f64,
     /// How many reconnects in a row may fail to deliver an event before giving up;
     /// `None` retries forever, as the native `EventSource` does.
@@ -204,8 +210,10 @@ pub struct Engine {
     parser: Parser,
     policy: RetryPolicy,
     server_retry_ms: Option<u64>,
-    /// Reconnects in a row that have not delivered an event.
+    /// Reconnects in a row that have not delivered an event (for `max_retries`).
     failed_attempts: u32,
+    /// Attempts in a row that failed before opening (for the backoff).
+    unopened_attempts: u32,
     rng: SplitMix64,
     actions: VecDeque<Action>,
 }
@@ -220,6 +228,7 @@ impl Engine {
             policy,
             server_retry_ms: None,
             failed_attempts: 0,
+            unopened_attempts: 0,
             rng: SplitMix64(seed),
             actions: VecDeque::new(),
         })
@@ -265,6 +274,7 @@ impl Engine {
         if status == 200 {
             if content_type.is_some_and(is_event_stream) {
                 self.phase = Phase::Streaming;
+                self.unopened_attempts = 0;
                 self.actions.push_back(Action::Open);
             } else {
                 self.fail(Reason::ContentType, false);
@@ -341,6 +351,9 @@ impl Engine {
             self.fail(reason, true);
             return;
         }
+        if self.phase != Phase::Streaming {
+            self.unopened_attempts = self.unopened_attempts.saturating_add(1);
+        }
         let delay_ms = self.next_delay_ms(retry_after_ms);
         self.failed_attempts = self.failed_attempts.saturating_add(1);
         self.phase = Phase::Waiting;
@@ -353,21 +366,23 @@ impl Engine {
         self.actions.push_back(Action::Failed { reason, retries_exhausted });
     }
 
-    /// The delay before the next attempt, per the [`RetryPolicy`] formula.
+    /// The delay before the next attempt, per the [`RetryPolicy`] rules.
     fn next_delay_ms(&mut self, retry_after_ms: Option<u64>) -> u64 {
         let policy = &self.policy;
         let base = self.server_retry_ms.unwrap_or(policy.initial_delay_ms).max(MIN_RECONNECT_DELAY_MS);
-        let cap = policy.max_delay_ms as f64;
-        let mut delay = (base as f64).min(cap);
-        for _ in 0..self.failed_attempts {
-            if delay >= cap {
-                break;
+        let mut delay = base as f64;
+        if self.unopened_attempts > 0 {
+            let cap = policy.max_delay_ms.max(base) as f64;
+            for _ in 1..self.unopened_attempts {
+                if delay >= cap {
+                    break;
+                }
+                delay = (delay * policy.factor).min(cap);
             }
-            delay = (delay * policy.factor).min(cap);
+            delay += delay * policy.jitter * self.rng.next_unit();
         }
-        delay *= 1.0 - policy.jitter * self.rng.next_unit();
         // Float-to-int casts saturate, and `delay` is finite and non-negative here.
-        let delay = (delay.round() as u64).max(MIN_RECONNECT_DELAY_MS).max(retry_after_ms.unwrap_or(0));
+        let delay = (delay.round() as u64).max(base).max(retry_after_ms.unwrap_or(0));
         delay.min(MAX_TIMER_MS)
     }
 }

@@ -280,72 +280,144 @@ fn comments_and_oversized_events_are_reported_while_the_stream_stays_open() {
 
 // The retry policy.
 
+/// From a pending reconnect: the next attempt fails before opening; returns its delay.
+fn delay_after_failed_attempt(engine: &mut Engine) -> u64 {
+    engine.on_retry_timer();
+    engine.on_network_error();
+    match drain(engine).as_slice() {
+        [Action::Connect { .. }, Action::Reconnecting { delay_ms, .. }] => *delay_ms,
+        other => panic!("expected a connect and a reconnect, got {other:?}"),
+    }
+}
+
+/// From a pending reconnect: the next attempt opens, and the stream ends after `body`;
+/// returns the delay of the reconnect that follows (left pending).
+fn delay_after_opened_stream(engine: &mut Engine, body: &[u8]) -> u64 {
+    engine.on_retry_timer();
+    engine.on_response(200, SSE, None);
+    engine.on_chunk(body);
+    drain(engine);
+    engine.on_end();
+    match drain(engine).as_slice() {
+        [Action::Reconnecting { delay_ms, .. }] => *delay_ms,
+        other => panic!("expected a reconnect, got {other:?}"),
+    }
+}
+
+/// A fresh engine whose first attempt failed; returns it and that attempt's delay.
+fn failed_from_the_start(policy: RetryPolicy, seed: u64) -> (Engine, u64) {
+    let mut engine = Engine::new(policy, Parser::new(), seed).expect("valid policy");
+    engine.connect();
+    engine.on_network_error();
+    let delay = match drain(&mut engine).as_slice() {
+        [Action::Connect { .. }, Action::Reconnecting { delay_ms, .. }] => *delay_ms,
+        other => panic!("expected a connect and a reconnect, got {other:?}"),
+    };
+    (engine, delay)
+}
+
 #[test]
-fn backoff_grows_by_the_factor_up_to_the_cap() {
+fn after_an_opened_connection_the_reconnect_waits_exactly_the_reconnection_time() {
+    // The default policy, jitter included: no seed may move these delays.
+    for seed in 0..200 {
+        let mut engine = Engine::new(RetryPolicy::default(), Parser::new(), seed).unwrap();
+        open(&mut engine);
+        assert_eq!(delay_after_end(&mut engine), 3_000, "seed {seed}: the default reconnection time");
+        for (retry, expected) in [(200, 200), (500, 500), (10_000, 10_000), (90_000, 90_000)] {
+            let body = format!("retry: {retry}\ndata: x\n\n");
+            assert_eq!(delay_after_opened_stream(&mut engine, body.as_bytes()), expected, "seed {seed}");
+        }
+        // A stream that opened and then stalled or broke is not a failed attempt either.
+        engine.on_retry_timer();
+        engine.on_response(200, SSE, None);
+        drain(&mut engine);
+        engine.on_stall();
+        assert!(matches!(drain(&mut engine).as_slice(), [Action::Reconnecting { delay_ms: 90_000, .. }]));
+        engine.on_retry_timer();
+        engine.on_response(200, SSE, None);
+        engine.on_network_error();
+        assert!(matches!(drain(&mut engine).last(), Some(Action::Reconnecting { delay_ms: 90_000, .. })));
+    }
+}
+
+#[test]
+fn failed_attempts_back_off_by_the_factor_up_to_the_cap() {
     let policy = RetryPolicy { initial_delay_ms: 1_000, max_delay_ms: 8_000, ..no_jitter() };
-    let mut engine = engine_with(policy);
-    open(&mut engine);
-    let delays: Vec<u64> = (0..6).map(|_| delay_after_end(&mut engine)).collect();
+    let (mut engine, first) = failed_from_the_start(policy, 1);
+    let mut delays = vec![first];
+    delays.extend((0..5).map(|_| delay_after_failed_attempt(&mut engine)));
     assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
 }
 
 #[test]
-fn jittered_delays_stay_within_their_bounds() {
-    let policy =
-        RetryPolicy { initial_delay_ms: 1_000, max_delay_ms: 8_000, jitter: 0.5, ..RetryPolicy::default() };
-    let ceilings = [1_000u64, 2_000, 4_000, 8_000, 8_000];
-    let mut seen_below_ceiling = false;
+fn jitter_only_adds_to_the_backoff() {
+    let ceilings = [3_000u64, 6_000, 12_000, 24_000, 48_000, 60_000, 60_000];
+    let mut seen_above = false;
     for seed in 0..200 {
-        let mut engine = Engine::new(policy.clone(), Parser::new(), seed).unwrap();
-        open(&mut engine);
-        for ceiling in ceilings {
-            let delay = delay_after_end(&mut engine);
+        let (mut engine, first) = failed_from_the_start(RetryPolicy::default(), seed);
+        let mut delays = vec![first];
+        delays.extend((1..ceilings.len()).map(|_| delay_after_failed_attempt(&mut engine)));
+        for (delay, wait) in delays.into_iter().zip(ceilings) {
             assert!(
-                delay <= ceiling && delay >= ceiling / 2,
-                "seed {seed}: {delay} outside [{}, {ceiling}]",
-                ceiling / 2
+                (wait..=wait * 3 / 2).contains(&delay),
+                "seed {seed}: {delay} outside [{wait}, {}]",
+                wait * 3 / 2
             );
-            seen_below_ceiling |= delay < ceiling;
+            seen_above |= delay > wait;
         }
     }
-    assert!(seen_below_ceiling, "jitter never moved a delay");
+    assert!(seen_above, "jitter never moved a delay");
 }
 
 #[test]
-fn full_jitter_spreads_over_the_whole_range() {
+fn full_jitter_adds_up_to_the_whole_wait() {
     let policy = RetryPolicy { initial_delay_ms: 1_000, jitter: 1.0, ..RetryPolicy::default() };
-    let delays: Vec<u64> = (0..500)
-        .map(|seed| {
-            let mut engine = Engine::new(policy.clone(), Parser::new(), seed).unwrap();
-            open(&mut engine);
-            delay_after_end(&mut engine)
-        })
-        .collect();
-    assert!(delays.iter().all(|&d| (MIN_RECONNECT_DELAY_MS..=1_000).contains(&d)), "the floor holds");
-    assert!(delays.iter().any(|&d| d < 150) && delays.iter().any(|&d| d > 900));
+    let delays: Vec<u64> = (0..500).map(|seed| failed_from_the_start(policy.clone(), seed).1).collect();
+    assert!(delays.iter().all(|&d| (1_000..=2_000).contains(&d)), "never below the reconnection time");
+    assert!(delays.iter().any(|&d| d < 1_100) && delays.iter().any(|&d| d > 1_900));
+}
+
+#[test]
+fn max_delay_never_shortens_the_servers_retry() {
+    let policy = RetryPolicy { initial_delay_ms: 1_000, max_delay_ms: 8_000, ..no_jitter() };
+    let mut engine = engine_with(policy);
+    open(&mut engine);
+    engine.on_chunk(b"retry: 20000\n");
+    assert_eq!(delay_after_end(&mut engine), 20_000);
+    let mut engine = engine_with(RetryPolicy { initial_delay_ms: 1_000, max_delay_ms: 8_000, ..no_jitter() });
+    open(&mut engine);
+    engine.on_chunk(b"retry: 20000\n");
+    engine.on_end();
+    drain(&mut engine);
+    let delays: Vec<u64> = (0..3).map(|_| delay_after_failed_attempt(&mut engine)).collect();
+    assert_eq!(
+        delays,
+        [20_000, 20_000, 20_000],
+        "failures wait the server's retry, however small maxDelay is"
+    );
+}
+
+#[test]
+fn a_connection_that_opens_resets_the_backoff() {
+    let policy = RetryPolicy { initial_delay_ms: 1_000, ..no_jitter() };
+    let (mut engine, _) = failed_from_the_start(policy, 1);
+    assert_eq!(delay_after_failed_attempt(&mut engine), 2_000);
+    assert_eq!(delay_after_failed_attempt(&mut engine), 4_000);
+    assert_eq!(delay_after_opened_stream(&mut engine, b""), 1_000);
+    assert_eq!(delay_after_failed_attempt(&mut engine), 1_000, "the backoff starts over");
+    assert_eq!(delay_after_failed_attempt(&mut engine), 2_000);
 }
 
 #[test]
 fn same_seed_same_delays() {
     let run = |seed| {
-        let mut engine = Engine::new(RetryPolicy::default(), Parser::new(), seed).unwrap();
-        open(&mut engine);
-        (0..5).map(|_| delay_after_end(&mut engine)).collect::<Vec<_>>()
+        let (mut engine, first) = failed_from_the_start(RetryPolicy::default(), seed);
+        let mut delays = vec![first];
+        delays.extend((0..4).map(|_| delay_after_failed_attempt(&mut engine)));
+        delays
     };
     assert_eq!(run(9), run(9));
     assert_ne!(run(9), run(10));
-}
-
-#[test]
-fn a_delivered_event_resets_the_backoff() {
-    let policy = RetryPolicy { initial_delay_ms: 1_000, ..no_jitter() };
-    let mut engine = engine_with(policy);
-    open(&mut engine);
-    assert_eq!(delay_after_end(&mut engine), 1_000);
-    assert_eq!(delay_after_end(&mut engine), 2_000);
-    engine.on_chunk(b"data: progress\n\n");
-    assert!(matches!(drain(&mut engine).as_slice(), [Action::Message(_)]));
-    assert_eq!(delay_after_end(&mut engine), 1_000);
 }
 
 #[test]
@@ -353,13 +425,16 @@ fn retry_zero_cannot_make_failing_reconnects_spin() {
     let mut engine = engine_with(no_jitter());
     open(&mut engine);
     engine.on_chunk(b"retry: 0\n");
-    let delays: Vec<u64> = (0..4).map(|_| delay_after_end(&mut engine)).collect();
-    assert_eq!(delays, [100, 200, 400, 800]);
+    let mut delays = vec![delay_after_end(&mut engine)];
+    engine.on_end();
+    drain(&mut engine);
+    delays.extend((0..4).map(|_| delay_after_failed_attempt(&mut engine)));
+    assert_eq!(delays, [100, 100, 200, 400, 800]);
 }
 
 #[test]
 fn retry_zero_with_an_event_per_connection_still_waits_the_floor() {
-    let mut engine = engine_with(no_jitter());
+    let mut engine = engine();
     open(&mut engine);
     for _ in 0..3 {
         engine.on_chunk(b"retry: 0\ndata: x\n\n");

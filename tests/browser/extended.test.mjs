@@ -79,19 +79,25 @@ test('query params are merged into the URL', async () => {
   assert.equal(params.get('b'), 'two');
 });
 
-test('backoff delays stay within their jitter bounds and stop at maxRetries', async () => {
+test('failed attempts back off from the reconnection time, jitter only adds, and maxRetries ends it', async () => {
   const key = freshKey();
-  const url = rawUrl(env.server.primary, '', { key });
-  const retry = { initialDelay: 100, factor: 2, maxDelay: 400, jitter: 0.5, maxRetries: 3 };
+  const url = rawUrl(env.server.primary, '', { key, status: 503 });
+  const retry = { initialDelay: 100, factor: 2, maxDelay: 400, jitter: 0.5, maxRetries: 3, retryOnStatus: [503] };
   const log = await evaluate(([url, retry]) => window.record('wasm', url, { retry }, { timeout: 5000 }), url, retry);
   const errors = log.filter((e) => e.type === 'error');
   assert.deepEqual(errors.map((e) => [e.willRetry, e.readyState]), [[true, 0], [true, 0], [true, 0], [false, 2]]);
-  const ceilings = [100, 200, 400];
+  const waits = [100, 200, 400];
   errors.slice(0, 3).forEach((error, index) => {
-    assert.ok(error.retryIn <= ceilings[index] && error.retryIn >= ceilings[index] / 2, `delay ${index}: ${error.retryIn}`);
+    const wait = waits[index];
+    assert.ok(error.retryIn >= wait && error.retryIn <= wait * 1.5, `delay ${index}: ${error.retryIn}`);
   });
   assert.equal(errors[3].retriesExhausted, true);
-  assert.equal((await env.server.requests(key)).length, 4);
+  const requests = await env.server.requests(key);
+  assert.equal(requests.length, 4);
+  requests.slice(1).forEach((request, index) => {
+    const gap = request.at - requests[index].at;
+    assert.ok(gap >= errors[index].retryIn - 1, `request ${index + 1} came ${gap} ms after the one before`);
+  });
 });
 
 test('error events expose the failed response: status, headers, body', async () => {
@@ -262,6 +268,7 @@ test('bad options fail at once with a clear error', async () => {
       attempt({ retry: { maxRetries: Infinity } }),
       attempt({ maxQueuedEvents: 0 }),
       attempt({ maxQueuedEvents: Infinity }),
+      attempt({ retry: { maxDelay: 1000 } }),
     ];
   });
   assert.match(errors[0], /^TypeError: .*GET request cannot have a body/);
@@ -279,6 +286,7 @@ test('bad options fail at once with a clear error', async () => {
   assert.equal(errors[12], 'ok');
   assert.match(errors[13], /^RangeError: .*maxQueuedEvents/);
   assert.equal(errors[14], 'ok');
+  assert.match(errors[15], /^RangeError: .*maxDelay must be >= retry.initialDelay \(3000\)/, 'below the default initialDelay');
 });
 
 test('lastEventId and a custom fetch are used', async () => {

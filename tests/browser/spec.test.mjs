@@ -60,18 +60,36 @@ describe('connection rules', () => {
   test('end of body: error with readyState 0, then a reconnect after retry ms with Last-Event-ID', async () => {
     const key = freshKey();
     const url = `${env.server.primary}/sse/counter?key=${key}&count=4&per=2&retry=200`;
-    const log = await env.page.evaluate(([url]) => window.record('wasm', url, { retry: { jitter: 0 } }, { messages: 4 }), [url]);
+    const log = await env.page.evaluate(([url]) => window.record('wasm', url, {}, { messages: 4 }), [url]);
     assert.deepEqual(log.filter((e) => e.type === 'message').map((e) => e.data), ['1', '2', '3', '4']);
     const error = log.find((e) => e.type === 'error');
     assert.equal(error.readyState, 0);
     assert.equal(error.willRetry, true);
-    assert.equal(error.retryIn, 200);
-    const reopened = log.filter((e) => e.type === 'open')[1];
-    assert.ok(reopened.at - error.at >= 190, `reconnected after ${reopened.at - error.at} ms`);
+    assert.equal(error.retryIn, 200, 'the default policy adds no jitter after a stream that opened');
     const requests = await env.server.requests(key);
     assert.equal(requests[0].lastEventId, null);
     assert.equal(requests[1].lastEventId, '2');
   });
+
+  for (const retry of [200, 500, 1000]) {
+    test(`retry: ${retry}: each reconnect comes ${retry} ms after the body ended, never sooner, as native`, async () => {
+      const gaps = {};
+      for (const kind of ['wasm', 'native']) {
+        const key = freshKey();
+        const url = `${env.server.primary}/sse/counter?key=${key}&count=3&per=1&retry=${retry}`;
+        const stop = { messages: 3, timeout: 3 * retry + 5000 };
+        const log = await env.page.evaluate(([kind, url, stop]) => window.record(kind, url, {}, stop), [kind, url, stop]);
+        assert.deepEqual(log.filter((e) => e.type === 'message').map((e) => e.data), ['1', '2', '3'], kind);
+        const requests = await env.server.requests(key);
+        gaps[kind] = requests.slice(1).map((request, i) => Math.round(request.at - requests[i].endedAt));
+      }
+      // Measured at the server: from sending the end of one body to the next request.
+      const note = `gaps ours ${gaps.wasm}, native ${gaps.native}`;
+      assert.equal(gaps.wasm.length, 2, note);
+      assert.ok([...gaps.wasm, ...gaps.native].every((gap) => gap >= retry - 1), `never sooner: ${note}`);
+      assert.ok(gaps.wasm.every((gap) => gap <= retry + 250), `not much later: ${note}`);
+    });
+  }
 
   test('a connection dropped mid-event loses only the partial event and reconnects, as native', async () => {
     const run = async (kind) => {

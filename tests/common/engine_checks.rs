@@ -1,7 +1,9 @@
 //! The engine's invariants under any sequence of inputs, for the `engine` fuzz target and
 //! the replay of its corpus: whatever a hostile server or a confused caller does, the
-//! engine never panics, never reconnects sooner than the floor or later than the cap,
-//! never dispatches unless open, and after `close()` or a failure does nothing at all.
+//! engine never panics, never reconnects sooner than the reconnection time (the server's
+//! `retry:` or the initial delay, at least the floor), waits exactly that after a stream that
+//! opened, never later than the cap after a failed attempt, never dispatches unless open,
+//! and after `close()` or a failure does nothing at all.
 //!
 //! Self-contained (only `wasm_eventsource` and `arbitrary`), so the fuzz crate can include it.
 #![allow(dead_code)]
@@ -11,7 +13,7 @@ use wasm_eventsource::engine::{
     Action, Engine, MAX_TIMER_MS, MIN_RECONNECT_DELAY_MS, ReadyState, RetryPolicy, is_event_stream,
     retry_after_ms,
 };
-use wasm_eventsource::parser::Parser;
+use wasm_eventsource::parser::{Item, Parser};
 
 const CONTENT_TYPES: [&str; 4] = ["text/event-stream", "text/event-stream; charset=utf-8", "text/plain", ""];
 
@@ -47,8 +49,12 @@ fn run(input: &mut Unstructured<'_>) -> Result<()> {
         return Ok(());
     };
     let mut closed = false;
-    let mut retry_after = None;
+    // A second parser fed what the open stream got, to know the server's `retry:`.
+    let mut shadow = Parser::new();
+    let mut server_retry = None;
     for _ in 0..input.arbitrary_len::<u8>()?.min(64) {
+        let was_open = engine.ready_state() == ReadyState::Open;
+        let mut retry_after = None;
         match input.int_in_range(0..=8u8)? {
             0 => engine.connect(),
             1 => {
@@ -60,6 +66,13 @@ fn run(input: &mut Unstructured<'_>) -> Result<()> {
             2 => {
                 let chunk: Vec<u8> = input.arbitrary()?;
                 engine.on_chunk(&chunk);
+                if was_open {
+                    shadow.feed(&chunk, |item| {
+                        if let Ok(Item::Retry(millis)) = item {
+                            server_retry = Some(millis);
+                        }
+                    });
+                }
             }
             3 => engine.on_end(),
             4 => engine.on_network_error(),
@@ -78,9 +91,16 @@ fn run(input: &mut Unstructured<'_>) -> Result<()> {
                     assert_eq!(engine.ready_state(), ReadyState::Open, "a message while not open")
                 }
                 Action::Reconnecting { delay_ms, .. } => {
-                    assert!(delay_ms >= MIN_RECONNECT_DELAY_MS, "reconnect after {delay_ms} ms");
-                    let cap = policy.max_delay_ms.max(MIN_RECONNECT_DELAY_MS).max(retry_after.unwrap_or(0));
-                    assert!(delay_ms <= cap.min(MAX_TIMER_MS), "reconnect after {delay_ms} ms, cap {cap}");
+                    shadow.end_stream();
+                    let base = server_retry.unwrap_or(policy.initial_delay_ms).max(MIN_RECONNECT_DELAY_MS);
+                    let floor = base.max(retry_after.unwrap_or(0)).min(MAX_TIMER_MS);
+                    assert!(delay_ms >= floor, "reconnect after {delay_ms} ms, reconnection time {floor}");
+                    if was_open {
+                        assert_eq!(delay_ms, floor, "after an opened stream, exactly the reconnection time");
+                    }
+                    let grown = policy.max_delay_ms.max(base) as f64 * (1.0 + policy.jitter);
+                    let cap = (grown.round() as u64).max(floor).min(MAX_TIMER_MS);
+                    assert!(delay_ms <= cap, "reconnect after {delay_ms} ms, cap {cap}");
                     assert_eq!(engine.ready_state(), ReadyState::Connecting);
                 }
                 Action::Failed { .. } => {

@@ -6,9 +6,16 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, Method};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
 
 use crate::params::Params;
+
+/// Milliseconds since the server started, on a monotonic clock: the log's timestamps.
+pub fn now_ms() -> f64 {
+    static START: OnceLock<Instant> = OnceLock::new();
+    START.get_or_init(Instant::now).elapsed().as_secs_f64() * 1000.0
+}
 
 /// Requests seen so far, by key.
 #[derive(Clone, Default)]
@@ -24,17 +31,27 @@ impl Log {
         list.len()
     }
 
-    /// Marks the latest request of `key` as closed by the client.
+    /// Marks request `index` of `key` as closed (the client went away, or the body ended).
     pub fn mark_closed(&self, key: &str, index: usize) {
+        self.set(key, index, "closed", Value::Bool(true));
+    }
+
+    /// Notes when the server sent the end of request `index`'s body.
+    pub fn mark_ended(&self, key: &str, index: usize) {
+        self.set(key, index, "endedAt", Value::from(now_ms()));
+    }
+
+    fn set(&self, key: &str, index: usize, field: &str, value: Value) {
         let mut entries = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(entry) = entries.get_mut(key).and_then(|list| list.get_mut(index)) {
-            entry["closed"] = Value::Bool(true);
+            entry[field] = value;
         }
     }
 }
 
 /// The JSON record of one request: method, headers (values as their raw bytes decoded
-/// as UTF-8, so a Last-Event-ID sent as UTF-8 bytes reads back as the original text).
+/// as UTF-8, so a Last-Event-ID sent as UTF-8 bytes reads back as the original text), and
+/// `at`, when it arrived (`endedAt` is added when its body ends; both from [`now_ms`]).
 pub fn describe(method: &Method, headers: &HeaderMap, query: &Params) -> Value {
     let headers: serde_json::Map<String, Value> = headers
         .iter()
@@ -48,6 +65,7 @@ pub fn describe(method: &Method, headers: &HeaderMap, query: &Params) -> Value {
         "lastEventId": headers.get("last-event-id").cloned().unwrap_or(Value::Null),
         "scenario": query.text("scenario"),
         "closed": false,
+        "at": now_ms(),
     })
 }
 

@@ -40,6 +40,15 @@ struct CloseGuard {
     index: usize,
 }
 
+impl CloseGuard {
+    /// Notes in the log that the body ended now.
+    fn ended(&self) {
+        if let Some(key) = &self.key {
+            self.log.mark_ended(key, self.index);
+        }
+    }
+}
+
 impl Drop for CloseGuard {
     fn drop(&mut self) {
         if let Some(key) = &self.key {
@@ -64,7 +73,7 @@ async fn record(
 /// Sends `chunks` with `delay` between them, then ends as told.
 fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: CloseGuard) -> Body {
     let stream = async_stream::stream! {
-        let _guard = guard;
+        let guard = guard;
         for (index, chunk) in chunks.into_iter().enumerate() {
             if index > 0 && !delay.is_zero() {
                 tokio::time::sleep(delay).await;
@@ -72,7 +81,7 @@ fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: Clo
             yield Ok::<Bytes, std::io::Error>(Bytes::from(chunk));
         }
         match ending {
-            Ending::Close => {}
+            Ending::Close => guard.ended(),
             Ending::Abort(pause) => {
                 // Let the bytes reach the client first, so it sees a broken body rather
                 // than a failed request (which the browser would silently retry).
