@@ -18,15 +18,23 @@ function byteString(text) {
   return out;
 }
 
-/** Reads up to `limit` bytes of a body as text (invalid UTF-8 replaced). */
-async function readText(response, limit) {
-  const reader = response.body?.getReader();
-  if (!reader) return '';
+/**
+ * Reads up to `limit` bytes of a body as text (invalid UTF-8 replaced), then cancels it.
+ * With `idleMs`, a body that sends nothing for that long ends the read with what arrived.
+ */
+async function readText(body, limit, idleMs, controller) {
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let left = limit;
+  let idle;
+  const arm = () => {
+    clearTimeout(idle);
+    if (idleMs) idle = setTimeout(() => controller.abort(), idleMs);
+  };
   try {
     while (left > 0) {
+      arm();
       const { done, value } = await reader.read();
       if (done) break;
       const part = value.subarray(0, left);
@@ -35,9 +43,76 @@ async function readText(response, limit) {
     }
     await reader.cancel();
   } catch {
-    // A body that fails half-way still gives what arrived.
+    // A body that fails or stalls half-way still gives what arrived.
+  } finally {
+    clearTimeout(idle);
   }
   return text + decoder.decode();
+}
+
+/** Aborts the request of a failed response whose body nobody read, once it is unreachable. */
+const unreadBodies = new FinalizationRegistry((controller) => controller.abort());
+
+/**
+ * The body of a failed response, read only if asked for (`text()`), and at most `limit`
+ * bytes of it. The error is reported at the headers; an unread body is let go when the next
+ * attempt starts or the source is closed (release()), or, when it failed for good, once
+ * nothing refers to it any more.
+ */
+class FailedBody {
+  #body;
+  #limit;
+  #idleMs;
+  #controller;
+  #text = null;
+
+  constructor(body, limit, idleMs, controller) {
+    this.#body = body;
+    this.#limit = limit;
+    this.#idleMs = idleMs;
+    this.#controller = controller;
+    unreadBodies.register(this, controller, this);
+  }
+
+  /** The start of the body as text; the same promise on every call. */
+  text() {
+    if (!this.#text) {
+      unreadBodies.unregister(this);
+      const body = this.#body;
+      this.#body = null;
+      this.#text = body ? readText(body, this.#limit, this.#idleMs, this.#controller) : Promise.resolve('');
+    }
+    return this.#text;
+  }
+
+  /**
+   * Lets an unread body go now (a later text() gives ''). A read under way goes on to the
+   * size limit, the end of the body, or the stall timeout.
+   */
+  release() {
+    if (this.#text) return;
+    unreadBodies.unregister(this);
+    this.#body = null;
+    this.#text = Promise.resolve('');
+    this.#controller.abort();
+  }
+}
+
+/** A fetch result's headers as a Headers, whatever a custom fetch returned. */
+function headersOf(response) {
+  const { headers } = response;
+  return typeof Headers !== 'undefined' && headers instanceof Headers ? headers : new Headers(headers ?? undefined);
+}
+
+/** Checks that a custom fetch gave something the transport can read. */
+function checkResponse(response) {
+  if (!response || typeof response !== 'object' || !Number.isInteger(response.status)) {
+    throw new TypeError('wasm-eventsource: fetch did not resolve to a Response');
+  }
+  const { body } = response;
+  if (body !== null && body !== undefined && typeof body.getReader !== 'function') {
+    throw new TypeError('wasm-eventsource: the response body is not a ReadableStream');
+  }
 }
 
 /**
@@ -60,6 +135,8 @@ export class Connection {
   #lastEventId;
   /** While reading is held back: the promise the read loop waits on, and its resolver. */
   #paused = null;
+  /** The body of the last failed response, until the next attempt lets it go. */
+  #failedBody = null;
 
   constructor(options, sink) {
     this.#options = options;
@@ -101,6 +178,12 @@ export class Connection {
   /** Ends the connection for good: aborts the request, cancels timers, frees the engine. */
   close() {
     if (this.#closed) return;
+    this.#failedBody?.release();
+    this.#shutdown();
+  }
+
+  /** close(), except that the body of a response that failed for good stays readable. */
+  #shutdown() {
     this.#closed = true;
     this.#paused?.release();
     this.#abandon();
@@ -147,7 +230,7 @@ export class Connection {
         case 102: {
           // f: failed for good; whether retries ran out is the next token
           const info = { ...failure, reason: token.slice(1), willRetry: false, retriesExhausted: tokens[++i] === '1' };
-          this.close();
+          this.#shutdown();
           sink.error(info);
           break;
         }
@@ -171,6 +254,8 @@ export class Connection {
 
   async #request(lastEventId) {
     this.#abandon();
+    this.#failedBody?.release();
+    this.#failedBody = null;
     const generation = this.#generation;
     const current = () => generation === this.#generation && !this.#closed;
     const options = this.#options;
@@ -200,17 +285,34 @@ export class Connection {
       return;
     }
     if (!current()) return;
+    try {
+      await this.#read(response, generation, controller);
+    } catch (cause) {
+      // Whatever a custom fetch returned, a throw here is an error event, never a rejection.
+      if (current()) this.#run(this.#engine.networkError(), { cause });
+    }
+  }
+
+  /** Hands the response head to the engine, then the body, until the engine is done with it. */
+  async #read(response, generation, controller) {
+    const current = () => generation === this.#generation && !this.#closed;
+    checkResponse(response);
     this.#lastActivity = performance.now();
-    const { headers, status } = response;
+    const headers = headersOf(response);
+    const { status } = response;
+    const statusText = response.statusText ?? '';
     const actions = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
     if (actions[0] !== 'o') {
-      const limit = options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
-      const body = await readText(response, limit);
-      if (!this.#closed) this.#run(actions, { status, statusText: response.statusText, headers, body });
+      // Failed at the headers: report it now; the body is read only if the handler asks.
+      const limit = this.#options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
+      const body = new FailedBody(response.body, limit, this.#options.stallTimeout, controller);
+      if (this.#controller === controller) this.#controller = null;
+      this.#failedBody = body;
+      this.#run(actions, { status, statusText, headers, body });
       return;
     }
-    this.#response = response;
-    this.#origin = new URL(response.url || options.url).origin;
+    this.#response = { status, statusText, headers };
+    this.#origin = new URL(response.url || this.#options.url).origin;
     this.#run(actions);
     const reader = response.body?.getReader();
     while (current()) {

@@ -22,20 +22,33 @@ export class EventSourceOpenEvent extends Event {
 
 /** The `error` event, with what the native one hides. */
 export class EventSourceErrorEvent extends Event {
+  #body;
+
   constructor(info = {}) {
     super('error');
+    this.#body = info.body;
     Object.defineProperties(this, {
       reason: { value: info.reason, enumerable: true },
       status: { value: info.status, enumerable: true },
       statusText: { value: info.statusText, enumerable: true },
       headers: { value: info.headers, enumerable: true },
-      body: { value: info.body, enumerable: true },
       willRetry: { value: Boolean(info.willRetry), enumerable: true },
       retryIn: { value: info.retryIn, enumerable: true },
       retriesExhausted: { value: Boolean(info.retriesExhausted), enumerable: true },
       limit: { value: info.limit, enumerable: true },
       cause: { value: info.cause, enumerable: true },
     });
+  }
+
+  /**
+   * The start of the failed response's body (up to maxErrorBodySize bytes) as text; '' when
+   * no response failed. The body is read only when this is called: call it from the
+   * handler, or before the next reconnect when the source retries.
+   */
+  text() {
+    const body = this.#body;
+    if (body === undefined || body === null) return Promise.resolve('');
+    return typeof body === 'string' ? Promise.resolve(body) : body.text();
   }
 }
 
@@ -47,6 +60,11 @@ export class EventSourceError extends Error {
     this.event = event;
     this.status = event.status;
     this.reason = event.reason;
+  }
+
+  /** The failed response's body, as the error event's text() gives it. */
+  text() {
+    return this.event.text();
   }
 }
 
@@ -86,6 +104,8 @@ export class EventSource extends EventTarget {
   #maxQueuedEvents = Infinity;
   #onComment;
   #detachSignal = null;
+  /** The unread body of the response that made the source fail, until close(). */
+  #failedBody = null;
 
   constructor(url, init) {
     super();
@@ -133,6 +153,9 @@ export class EventSource extends EventTarget {
   close() {
     this.#readyState = CLOSED;
     this.#release();
+    // After a failure, close() also lets go of the failed response's body.
+    this.#failedBody?.release();
+    this.#failedBody = null;
     this.#finishIterators(null);
   }
 
@@ -259,6 +282,7 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) return;
     this.#readyState = CLOSED;
     this.#release();
+    this.#failedBody = info.body ?? null;
     const event = new EventSourceErrorEvent(info);
     this.dispatchEvent(event);
     this.#finishIterators(new EventSourceError(event));

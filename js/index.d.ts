@@ -49,7 +49,7 @@ export interface EventSourceInit {
   stallTimeout?: number;
   /** Largest event, in bytes; a larger one fires `error` (reason `event-too-large`) and is skipped. */
   maxEventSize?: number;
-  /** How much of a failed response's body the error event carries (default 65536 bytes). */
+  /** How much of a failed response's body the error event's text() reads (default 65536 bytes). */
   maxErrorBodySize?: number;
   /**
    * How many events a `for await` loop may fall behind (default 1000; Infinity for no bound).
@@ -86,8 +86,13 @@ export declare class EventSourceErrorEvent extends Event {
   readonly status: number | undefined;
   readonly statusText: string | undefined;
   readonly headers: Headers | undefined;
-  /** The start of the failed response's body, as text. */
-  readonly body: string | undefined;
+  /**
+   * The start of the failed response's body (up to maxErrorBodySize bytes) as text; '' when
+   * no response failed. The error fires at the headers and the body is read only when this
+   * is called: call it from the handler (an unread body is let go at the next reconnect and
+   * at close()). A read ends at the size limit, the end of the body, or the stall timeout.
+   */
+  text(): Promise<string>;
   /** Whether a reconnect is scheduled. */
   readonly willRetry: boolean;
   /** Milliseconds until that reconnect. */
@@ -106,6 +111,8 @@ export declare class EventSourceError extends Error {
   readonly event: EventSourceErrorEvent;
   readonly status: number | undefined;
   readonly reason: ErrorReason | undefined;
+  /** The failed response's body, as the event's text() gives it. */
+  text(): Promise<string>;
 }
 
 /** The events of an EventSource; `Named` lists the custom event types you listen for. */

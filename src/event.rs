@@ -1,6 +1,7 @@
 //! What the Rust `EventSource` yields: messages, lifecycle events and typed errors. Plain
 //! data, available on every target so that server-rendered code can name them too.
 
+use crate::ErrorBody;
 use crate::engine::ConfigError;
 use std::fmt;
 use std::time::Duration;
@@ -62,8 +63,9 @@ pub struct FailedResponse {
     pub status_text: String,
     /// The response headers.
     pub headers: Vec<(String, String)>,
-    /// The start of the body (up to 64 KiB), as text.
-    pub body: String,
+    /// The body, read on request: `response.body.text().await` gives its start (up to
+    /// `max_error_body_bytes`) as text. The error comes as soon as the headers arrive.
+    pub body: ErrorBody,
 }
 
 /// Why a source could not be built, lost its connection, or failed.

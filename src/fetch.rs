@@ -8,6 +8,7 @@
 //! Every request has a generation number; whatever a superseded request's promises still
 //! deliver is ignored, so an aborted fetch can never feed the engine.
 
+use crate::ErrorBody;
 use crate::builder::{Body, HeadersFn};
 use crate::engine::{Action, Engine, ReadyState, Reason, is_event_stream, retry_after_ms};
 use crate::parser::{Event, ParseError};
@@ -61,8 +62,8 @@ pub(crate) struct ErrorReport {
     pub retries_exhausted: bool,
     /// The response that failed, if one arrived.
     pub response: Option<Response>,
-    /// The start of that response's body, as text.
-    pub body: Option<String>,
+    /// That response's body, read on request.
+    pub body: Option<ErrorBody>,
     /// The underlying JS error (a fetch `TypeError`), if any.
     pub cause: JsValue,
 }
@@ -98,7 +99,9 @@ struct State {
     response: Option<Response>,
     origin: String,
     /// What the next error report carries about the failed request.
-    failure: Option<(Option<Response>, Option<String>, JsValue)>,
+    failure: Option<(Option<Response>, Option<ErrorBody>, JsValue)>,
+    /// The body of a failed response the source retries after, let go at the next attempt.
+    failed_body: Option<ErrorBody>,
     /// Reused buffer for body chunks copied out of JS.
     chunk: Vec<u8>,
 }
@@ -127,6 +130,7 @@ impl Connection {
                 response: None,
                 origin: String::new(),
                 failure: None,
+                failed_body: None,
                 chunk: Vec::new(),
             }),
             listener,
@@ -152,6 +156,9 @@ impl Connection {
         state.engine.close();
         state.abandon_request();
         state.retry_timer = None;
+        if let Some(body) = state.failed_body.take() {
+            body.release();
+        }
     }
 }
 
@@ -182,6 +189,9 @@ fn run_actions(shared: &Rc<Shared>) {
             Action::Connect { last_event_id } => {
                 state.abandon_request();
                 state.failure = None;
+                if let Some(body) = state.failed_body.take() {
+                    body.release();
+                }
                 let generation = state.generation;
                 drop(state);
                 spawn_local(request(shared.clone(), generation, last_event_id));
@@ -204,6 +214,7 @@ fn run_actions(shared: &Rc<Shared>) {
             }
             Action::Reconnecting { delay_ms, reason } => {
                 state.abandon_request();
+                state.failed_body = state.failure.as_ref().and_then(|(_, body, _)| body.clone());
                 let timer_owner = shared.clone();
                 // Delays are clamped to MAX_TIMER_MS by the engine, so they fit in u32.
                 let delay = u32::try_from(delay_ms).unwrap_or(u32::MAX);
@@ -275,11 +286,7 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
     let content_type = headers.get("content-type").ok().flatten();
     let opens = status == 200 && content_type.as_deref().is_some_and(is_event_stream);
     if !opens {
-        let limit = shared.state.borrow().config.max_error_body_bytes;
-        let body = read_text(&response, limit).await;
-        if !current(&shared) {
-            return;
-        }
+        // Failed at the headers: report it now; the body is read only if asked for.
         let retry_after = headers
             .get("retry-after")
             .ok()
@@ -287,6 +294,10 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
             .and_then(|value| retry_after_ms(&value, Date::now() as u64));
         {
             let mut state = shared.state.borrow_mut();
+            let limit = state.config.max_error_body_bytes;
+            // The body keeps its request: leaving the attempt must not abort it.
+            let body =
+                state.controller.take().map(|controller| ErrorBody::new(response.body(), limit, controller));
             state.failure = Some((Some(response), body, JsValue::UNDEFINED));
             state.engine.on_response(status, content_type.as_deref(), retry_after);
         }
@@ -392,30 +403,6 @@ async fn prepare_request(
     let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
     let returned = fetch.call2(&global, &JsValue::from_str(&config.url), &init)?;
     Ok((Promise::resolve(&returned), controller))
-}
-
-/// Reads up to `limit` bytes of a response body as text (lossy UTF-8).
-async fn read_text(response: &Response, limit: usize) -> Option<String> {
-    let reader = response.body()?.get_reader().unchecked_into::<ReadableStreamDefaultReader>();
-    let mut bytes = Vec::new();
-    while bytes.len() < limit {
-        let result = JsFuture::from(reader.read()).await.ok()?;
-        if Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy()) {
-            break;
-        }
-        if let Ok(chunk) = Reflect::get(&result, &JsValue::from_str("value")).ok()?.dyn_into::<Uint8Array>() {
-            let take = (chunk.length() as usize).min(limit - bytes.len());
-            let start = bytes.len();
-            bytes.resize(start + take, 0);
-            if let Some(window) = bytes.get_mut(start..) {
-                chunk.subarray(0, take as u32).copy_to(window);
-            }
-        }
-    }
-    let _ = reader.cancel();
-    let mut text = String::new();
-    crate::parser::push_lossy(&mut text, &bytes);
-    Some(text)
 }
 
 /// Arms (or re-arms) the stall timer of request `generation`.

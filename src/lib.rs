@@ -24,6 +24,7 @@ extern crate alloc;
 mod builder;
 pub mod encoder;
 pub mod engine;
+mod error_body;
 mod event;
 mod event_stream;
 #[cfg(any(feature = "leptos", feature = "yew"))]
@@ -42,6 +43,7 @@ mod source;
 pub use builder::{Body, EventSourceBuilder};
 pub use encoder::{EncodeError, Frame};
 pub use engine::{Action, Engine, ReadyState, Reason, RetryPolicy};
+pub use error_body::ErrorBody;
 pub use event::{Error, FailedResponse, MessageEvent, SseEvent};
 pub use event_stream::{EventStream, StreamError};
 pub use parser::{Event, Item, ParseError, Parser};

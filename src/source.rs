@@ -20,6 +20,7 @@
 //! # Ok::<(), wasm_eventsource::Error>(())
 //! ```
 
+use crate::ErrorBody;
 use crate::builder::EventSourceBuilder;
 use crate::engine::{Engine, ReadyState, Reason};
 use crate::event::{Error, FailedResponse, MessageEvent, SseEvent};
@@ -328,7 +329,7 @@ fn header_pairs(headers: &Headers) -> Vec<(String, String)> {
         .collect()
 }
 
-fn failed_response(response: &Response, body: Option<String>) -> FailedResponse {
+fn failed_response(response: &Response, body: Option<ErrorBody>) -> FailedResponse {
     FailedResponse {
         status: response.status(),
         status_text: response.status_text(),

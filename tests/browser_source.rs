@@ -245,13 +245,52 @@ async fn a_fatal_status_ends_the_stream_with_status_and_body() {
     match next(&mut source).await {
         Some(Err(Error::Status(response))) => {
             assert_eq!(response.status, 404);
-            assert_eq!(response.body, "not here");
             assert!(response.headers.iter().any(|(name, value)| name == "x-test" && value == "scenario"));
+            assert!(next(&mut source).await.is_none());
+            assert_eq!(source.ready_state(), ReadyState::Closed);
+            drop(source);
+            // The body is the error's own: it can be read after the source is gone.
+            assert_eq!(response.body.text().await, "not here");
+            assert_eq!(response.body.text().await, "not here", "the same text every time");
         }
         other => panic!("expected a status error, got {other:?}"),
     }
-    assert!(next(&mut source).await.is_none());
-    assert_eq!(source.ready_state(), ReadyState::Closed);
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_content_type_fails_at_the_headers_and_its_body_is_read_on_request() {
+    // 1,400 bytes of heartbeats, 7 bytes every 20 ms: about 4 s to the end of the body.
+    let beats = ":%20beat%0A".repeat(200);
+    let key = key("early");
+    let url = format!("{SERVER}/sse/raw?key={key}&ct=text/plain&chunk=7&delay=20&body={beats}");
+    let started = js_sys::Date::now();
+    let mut source = EventSource::new(url).unwrap();
+    let Some(Err(Error::NotEventStream(response))) = next(&mut source).await else {
+        panic!("expected a content-type error");
+    };
+    let failed_after = js_sys::Date::now() - started;
+    assert!(failed_after < 1_500.0, "failed after {failed_after} ms, not at the headers");
+    assert_eq!(response.body.text().await, ": beat\n".repeat(200));
+}
+
+#[wasm_bindgen_test]
+async fn an_unread_failed_body_is_let_go_when_its_error_is_dropped() {
+    let key = key("unread");
+    let url = format!("{SERVER}/sse/raw?key={key}&status=500&chunk=1&delay=100&end=hang&body=busy");
+    let mut source = EventSource::new(url).unwrap();
+    let error = next(&mut source).await;
+    assert!(matches!(error, Some(Err(Error::Status(_)))), "{error:?}");
+    assert_eq!(requests(&key).await, [(None, false)], "the body is kept while its error lives");
+    drop(error);
+    let mut seen = Vec::new();
+    for _ in 0..40 {
+        seen = requests(&key).await;
+        if seen.iter().all(|(_, closed)| *closed) {
+            break;
+        }
+        TimeoutFuture::new(50).await;
+    }
+    assert_eq!(seen, [(None, true)]);
 }
 
 #[wasm_bindgen_test]

@@ -97,10 +97,11 @@ class Column {
       return;
     }
     const parts = event.status ? [`status ${event.status}`] : [event.reason];
-    if (event.body) parts.push(`body: ${event.body.slice(0, 80)}`);
     if (event.limit) parts.push(`limit ${event.limit} bytes`);
     parts.push(event.willRetry ? `retry in ${event.retryIn} ms` : 'no retry');
     this.entry('error', parts.join(' · '));
+    // The body of a failed response is read only on request: show its start when it comes.
+    if (event.status) event.text().then((body) => body && this.entry('error', `body: ${body.slice(0, 80)}`));
     if (event.willRetry) this.startCountdown(event.retryIn);
   }
 

@@ -117,7 +117,8 @@ test('faults: each one shows what the client did about it', async () => {
   await waitFor(([selector]) => /event 5/.test(document.querySelector(`${selector} .log`).textContent), [column('faults', 'wasm')]);
   assert.match(await text(`${column('faults', 'wasm')} .gap`), /no gap/);
   await fault('stall', /stalled · retry in/);
-  await fault('503', /status 503 · body: The service is busy; retry after 2 seconds\. · retry in/);
+  // Newest entries first: the body's entry follows the error's, since it is read on request.
+  await fault('503', /body: The service is busy; retry after 2 seconds\.[\s\S]*status 503 · retry in/);
   assert.ok((await entries('faults', 'wasm')).some((e) => /retry in (1\d{3}|[2-9]\d{3})\b/.test(e)), 'waits out Retry-After');
   await fault('204', /status 204 · no retry/);
   await fault('oversized', /event-too-large · limit 1048576 bytes[\s\S]*|still alive 1/);

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { freshKey, rawUrl, useTestPage } from './harness.mjs';
+import { freshKey, rawUrl, sleep, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const { evaluate } = env;
@@ -112,6 +112,92 @@ test('error events expose the failed response: status, headers, body', async () 
   assert.equal(error.willRetry, false);
 });
 
+test('a wrong Content-Type fails at the headers while its body still trickles in', async () => {
+  const key = freshKey();
+  const beats = ': beat\n'.repeat(200);
+  const url = rawUrl(env.server.primary, beats, { key, ct: 'text/plain', chunk: 7, delay: 50, end: 'hang' });
+  const outcome = await evaluate(async ([url]) => {
+    const started = performance.now();
+    const source = new window.WasmEventSource(url, { stallTimeout: 5000, maxErrorBodySize: 21 });
+    const event = await new Promise((resolve) => (source.onerror = resolve));
+    const failedAfter = performance.now() - started;
+    return { failedAfter, readyState: source.readyState, reason: event.reason, status: event.status, body: await event.text() };
+  }, url);
+  assert.ok(outcome.failedAfter < 1500, `failed after ${Math.round(outcome.failedAfter)} ms`);
+  assert.deepEqual({ ...outcome, failedAfter: 0 }, { failedAfter: 0, readyState: 2, reason: 'content-type', status: 200, body: beats.slice(0, 21) });
+  let requests = await env.server.requests(key);
+  for (let waited = 0; !requests[0].closed && waited < 3000; waited += 50) {
+    await sleep(50);
+    requests = await env.server.requests(key);
+  }
+  assert.equal(requests[0].closed, true, 'the body is cancelled once its start is read');
+  assert.equal(requests.length, 1);
+});
+
+test('an unread failed body is let go at the next attempt and at close(); a read one ends at the stall timeout', async () => {
+  const key = freshKey();
+  const url = rawUrl(env.server.primary, 'busy '.repeat(100), { key, status: 503, chunk: 5, delay: 100, end: 'hang' });
+  const retry = { initialDelay: 100, jitter: 0, retryOnStatus: [503], maxRetries: 1 };
+  const reasons = await evaluate(
+    ([url, retry]) =>
+      new Promise((resolve) => {
+        const source = new window.WasmEventSource(url, { retry });
+        const seen = [];
+        source.onerror = (event) => {
+          seen.push([event.status, event.willRetry]);
+          if (!event.willRetry) setTimeout(() => (source.close(), resolve(seen)), 100);
+        };
+      }),
+    url,
+    retry,
+  );
+  assert.deepEqual(reasons, [[503, true], [503, false]]);
+  await sleep(200);
+  const requests = await env.server.requests(key);
+  assert.deepEqual(requests.map((request) => request.closed), [true, true], 'both bodies were let go');
+
+  const slow = rawUrl(env.server.primary, 'busy '.repeat(10), { key: freshKey(), status: 500, chunk: 5, delay: 100, end: 'hang' });
+  const text = await evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url, { stallTimeout: 400 });
+    const event = await new Promise((resolve) => (source.onerror = resolve));
+    const started = performance.now();
+    const text = await event.text();
+    return { text, took: performance.now() - started };
+  }, slow);
+  assert.equal(text.text, 'busy '.repeat(10), 'the whole body, then the stall ends the read');
+  assert.ok(text.took >= 1200 && text.took < 5000, `took ${Math.round(text.took)} ms`);
+});
+
+test('a custom fetch that returns no Response, or a body that is not a stream, gives error events', async () => {
+  const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=2&end=hang`;
+  const outcome = await evaluate(async ([url]) => {
+    const unhandled = [];
+    window.addEventListener('unhandledrejection', (event) => unhandled.push(String(event.reason)));
+    const firstError = (fetch) =>
+      new Promise((resolve) => {
+        const source = new window.WasmEventSource(url, { fetch, retry: { maxRetries: 0 } });
+        source.onerror = (event) => resolve({ reason: event.reason, cause: String(event.cause), readyState: source.readyState });
+      });
+    const stringBody = () => Promise.resolve({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: x\n\n' });
+    const results = [await firstError(() => Promise.resolve(null)), await firstError(stringBody)];
+    // Plain-object headers with a real stream body work.
+    const plain = async (input, init) => {
+      const response = await fetch(input, init);
+      return { status: response.status, headers: Object.fromEntries(response.headers), body: response.body, url: response.url };
+    };
+    const source = new window.WasmEventSource(url, { fetch: plain });
+    const data = await new Promise((resolve) => (source.onmessage = (event) => resolve(event.data)));
+    source.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { results, data, unhandled };
+  }, url);
+  assert.deepEqual(outcome.results.map((r) => [r.reason, r.readyState]), [['network', 2], ['network', 2]]);
+  assert.match(outcome.results[0].cause, /TypeError: .*did not resolve to a Response/);
+  assert.match(outcome.results[1].cause, /TypeError: .*not a ReadableStream/);
+  assert.equal(outcome.data, '1');
+  assert.deepEqual(outcome.unhandled, []);
+});
+
 test('a network error carries the fetch error as its cause', async () => {
   const [error] = await evaluate(
     () => window.record('wasm', 'http://127.0.0.1:9/nothing-listens', { retry: { maxRetries: 0 } }),
@@ -205,7 +291,7 @@ test('for await ends on close() and throws on a fatal error', async () => {
     try {
       for await (const event of new window.WasmEventSource(failing)) void event;
     } catch (error) {
-      thrown = { name: error.name, status: error.status, body: error.event.body, message: error.message };
+      thrown = { name: error.name, status: error.status, body: await error.text(), message: error.message };
     }
     const source = new window.WasmEventSource(closing);
     const seen = [];

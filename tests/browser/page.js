@@ -13,7 +13,7 @@ function note(source, event) {
   if (event instanceof MessageEvent) {
     Object.assign(seen, { data: event.data, lastEventId: event.lastEventId, origin: event.origin });
   }
-  for (const key of ['status', 'statusText', 'body', 'willRetry', 'retryIn', 'retriesExhausted', 'reason', 'limit']) {
+  for (const key of ['status', 'statusText', 'willRetry', 'retryIn', 'retriesExhausted', 'reason', 'limit']) {
     if (event[key] !== undefined) seen[key] = event[key];
   }
   if (event.headers) seen.headers = Object.fromEntries(event.headers);
@@ -39,10 +39,12 @@ window.record = (kind, url, init = {}, stop = {}) =>
     }
     let messageCount = 0;
     let errorCount = 0;
+    // The bodies of failed responses, read from the error handlers as users would.
+    const bodies = [];
     const finish = () => {
       clearTimeout(timer);
       source.close();
-      resolve(log);
+      Promise.all(bodies).then(() => resolve(log));
     };
     const timer = setTimeout(finish, timeout);
     const onMessage = (event) => {
@@ -53,7 +55,9 @@ window.record = (kind, url, init = {}, stop = {}) =>
     source.addEventListener('message', onMessage);
     for (const type of types) source.addEventListener(type, onMessage);
     source.addEventListener('error', (event) => {
-      log.push(note(source, event));
+      const seen = note(source, event);
+      log.push(seen);
+      if (event.status !== undefined && event.text) bodies.push(event.text().then((body) => (seen.body = body)));
       if (++errorCount >= errors || source.readyState === 2) finish();
     });
   });

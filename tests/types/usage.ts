@@ -43,7 +43,7 @@ source.onmessage = (event) => {
 };
 source.onerror = (event: EventSourceErrorEvent) => {
   if (event.willRetry) console.debug(event.retryIn ?? 0);
-  const body: string | undefined = event.body;
+  const body: Promise<string> = event.text();
   void [event.status, event.reason, body];
 };
 source.addEventListener('tick', (event) => {
@@ -58,7 +58,7 @@ async function iterate(): Promise<string[]> {
   try {
     for await (const event of source) seen.push(event.data);
   } catch (error) {
-    if (error instanceof EventSourceError) seen.push(String(error.status));
+    if (error instanceof EventSourceError) seen.push(String(error.status), await error.text());
   }
   return seen;
 }
@@ -85,6 +85,9 @@ void ((event: ParsedEvent) => event.lastEventId);
 new EventStreamParser({ onRetry: (ms: string) => ms });
 // @ts-expect-error a number is no chunk
 parseEvents([42]);
+
+// @ts-expect-error the body is read with text(), not a property
+void ((event: EventSourceErrorEvent) => event.body);
 
 // @ts-expect-error readyState is read-only
 source.readyState = 1;

@@ -1,0 +1,181 @@
+//! [`ErrorBody`]: the body of a response that made a source fail, read only on request.
+//!
+//! The error is reported as soon as the response head arrives; the body is read (at most
+//! the builder's `max_error_body_bytes`) only when [`ErrorBody::text`] is called. A body
+//! nobody reads is let go when the last copy of it is dropped, or, when the source
+//! retries, when the next attempt starts.
+
+use std::fmt;
+
+/// The body of a failed response. Cloning shares it; equality is identity. It is `Send` and
+/// `Sync` (so errors fit in Leptos signals): the JavaScript side stays in a registry of the
+/// thread that made it, and this is a counted handle to its entry.
+#[derive(Clone, Default)]
+pub struct ErrorBody {
+    #[cfg(target_arch = "wasm32")]
+    handle: Option<std::sync::Arc<wasm::Handle>>,
+}
+
+impl ErrorBody {
+    /// The start of the body as text (invalid UTF-8 replaced), at most the configured
+    /// number of bytes; empty for a body that was let go or never existed. Every call
+    /// gives the same text.
+    pub async fn text(&self) -> String {
+        #[cfg(target_arch = "wasm32")]
+        if let Some(inner) = self.handle.as_ref().and_then(|handle| handle.inner()) {
+            return inner.text().await;
+        }
+        String::new()
+    }
+}
+
+impl PartialEq for ErrorBody {
+    fn eq(&self, other: &Self) -> bool {
+        #[cfg(target_arch = "wasm32")]
+        return match (&self.handle, &other.handle) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            let _ = other;
+            true
+        }
+    }
+}
+
+impl Eq for ErrorBody {}
+
+impl fmt::Debug for ErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ErrorBody { .. }")
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod wasm {
+    use super::ErrorBody;
+    use js_sys::{Promise, Reflect, Uint8Array};
+    use std::cell::{Cell, RefCell};
+    use std::collections::HashMap;
+    use std::rc::Rc;
+    use std::sync::Arc;
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::{JsFuture, future_to_promise};
+    use web_sys::{AbortController, ReadableStream, ReadableStreamDefaultReader};
+
+    thread_local! {
+        /// The bodies that some `ErrorBody` still refers to, by handle number.
+        static BODIES: RefCell<HashMap<u64, Rc<Inner>>> = RefCell::new(HashMap::new());
+        static NEXT: Cell<u64> = const { Cell::new(0) };
+    }
+
+    /// One registry entry; dropping the last handle lets an unread body go.
+    pub(super) struct Handle(u64);
+
+    impl Handle {
+        pub(super) fn inner(&self) -> Option<Rc<Inner>> {
+            BODIES.with(|bodies| bodies.borrow().get(&self.0).cloned())
+        }
+    }
+
+    impl Drop for Handle {
+        fn drop(&mut self) {
+            let inner = BODIES.with(|bodies| bodies.borrow_mut().remove(&self.0));
+            if let Some(inner) = inner {
+                inner.release();
+            }
+        }
+    }
+
+    enum Body {
+        Unread(ReadableStream),
+        /// The read under way or done: every `text()` awaits the same promise.
+        Reading(Promise),
+        Released,
+    }
+
+    pub(super) struct Inner {
+        body: RefCell<Body>,
+        limit: usize,
+        controller: AbortController,
+    }
+
+    impl Inner {
+        pub(super) async fn text(&self) -> String {
+            let promise = {
+                let mut body = self.body.borrow_mut();
+                let promise = match std::mem::replace(&mut *body, Body::Released) {
+                    Body::Unread(stream) => {
+                        let limit = self.limit;
+                        future_to_promise(
+                            async move { Ok(JsValue::from_str(&read_text(stream, limit).await)) },
+                        )
+                    }
+                    Body::Reading(promise) => promise,
+                    Body::Released => return String::new(),
+                };
+                *body = Body::Reading(promise.clone());
+                promise
+            };
+            JsFuture::from(promise).await.ok().and_then(|text| text.as_string()).unwrap_or_default()
+        }
+
+        fn release(&self) {
+            let mut body = self.body.borrow_mut();
+            if let Body::Unread(_) = &*body {
+                *body = Body::Released;
+                self.controller.abort();
+            }
+        }
+    }
+
+    impl ErrorBody {
+        /// A failed response's body, readable through `controller`'s request.
+        pub(crate) fn new(
+            body: Option<ReadableStream>,
+            limit: usize,
+            controller: AbortController,
+        ) -> ErrorBody {
+            let body = body.map_or(Body::Released, Body::Unread);
+            let inner = Rc::new(Inner { body: RefCell::new(body), limit, controller });
+            let number = NEXT.with(|next| next.replace(next.get().wrapping_add(1)));
+            BODIES.with(|bodies| bodies.borrow_mut().insert(number, inner));
+            ErrorBody { handle: Some(Arc::new(Handle(number))) }
+        }
+
+        /// Lets the body go now if nobody started reading it.
+        pub(crate) fn release(&self) {
+            if let Some(inner) = self.handle.as_ref().and_then(|handle| handle.inner()) {
+                inner.release();
+            }
+        }
+    }
+
+    /// Reads up to `limit` bytes of a body as text (lossy UTF-8), then cancels it.
+    async fn read_text(stream: ReadableStream, limit: usize) -> String {
+        let reader = stream.get_reader().unchecked_into::<ReadableStreamDefaultReader>();
+        let mut bytes = Vec::new();
+        while bytes.len() < limit {
+            let Ok(result) = JsFuture::from(reader.read()).await else { break };
+            if Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy()) {
+                break;
+            }
+            let Ok(chunk) =
+                Reflect::get(&result, &JsValue::from_str("value")).and_then(|v| v.dyn_into::<Uint8Array>())
+            else {
+                break;
+            };
+            let take = (chunk.length() as usize).min(limit - bytes.len());
+            let start = bytes.len();
+            bytes.resize(start + take, 0);
+            if let Some(window) = bytes.get_mut(start..) {
+                chunk.subarray(0, take as u32).copy_to(window);
+            }
+        }
+        let _ = reader.cancel();
+        let mut text = String::new();
+        crate::parser::push_lossy(&mut text, &bytes);
+        text
+    }
+}
