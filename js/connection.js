@@ -263,7 +263,12 @@ export class Connection {
     let response;
     try {
       const headers = new Headers((await resolve(options.headers)) ?? undefined);
-      const body = (await resolve(options.body)) ?? undefined;
+      let body = (await resolve(options.body)) ?? undefined;
+      // A stream from the body function is read to its end and sent as bytes: streaming
+      // uploads need HTTP/2 and `duplex: 'half'` where browsers have them at all.
+      if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+        body = await new Response(body).arrayBuffer();
+      }
       if (!current()) return;
       if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
       if (lastEventId) headers.set('last-event-id', byteString(lastEventId));

@@ -87,12 +87,83 @@ function describe(event) {
   }
 }
 
+/**
+ * The queue of one async iterator: events not yet taken, the next() calls waiting for one,
+ * and how the iteration ends. `hold(+1 | -1)` pauses or resumes the source's reading.
+ */
+class IteratorSink {
+  started = false;
+  #queue = [];
+  #waiting = [];
+  #outcome = null;
+  #full = false;
+  #limit;
+  #hold;
+
+  constructor(limit, hold) {
+    this.#limit = limit;
+    this.#hold = hold;
+  }
+
+  /** An event was dispatched. */
+  push(event) {
+    if (this.#outcome) return;
+    const waiter = this.#waiting.shift();
+    if (waiter) {
+      waiter.resolve({ value: event, done: false });
+      return;
+    }
+    this.#queue.push(event);
+    if (this.#queue.length >= this.#limit) this.#setFull(true);
+  }
+
+  /** The iteration ends: done, or `error` once the queue is drained; `drop` empties it first. */
+  finish(error, { drop = false } = {}) {
+    this.#setFull(false);
+    if (drop) this.#queue.length = 0;
+    this.#outcome ??= error ? { error } : { done: true };
+    if (this.#queue.length === 0) {
+      for (const waiter of this.#waiting.splice(0)) this.#settle(waiter);
+    }
+  }
+
+  next() {
+    if (this.#queue.length > 0) {
+      const value = this.#queue.shift();
+      if (this.#queue.length <= this.#limit / 2) this.#setFull(false);
+      return Promise.resolve({ value, done: false });
+    }
+    return new Promise((resolve, reject) => {
+      if (this.#outcome) this.#settle({ resolve, reject });
+      else this.#waiting.push({ resolve, reject });
+    });
+  }
+
+  /** Ends one waiting next(): the error once, then done. */
+  #settle(waiter) {
+    const { error } = this.#outcome;
+    if (error) {
+      this.#outcome = { done: true };
+      waiter.reject(error);
+    } else {
+      waiter.resolve({ value: undefined, done: true });
+    }
+  }
+
+  #setFull(value) {
+    if (this.#full === value) return;
+    this.#full = value;
+    this.#hold(value ? 1 : -1);
+  }
+}
+
+/** Set once the class below is defined: what to do when an iterator becomes garbage. */
+let forgetIterator = () => {};
+const forgottenIterators = new FinalizationRegistry((held) => forgetIterator(held));
+const unregisterIterator = (iterator) => forgottenIterators.unregister(iterator);
+
 /** A drop-in `EventSource` over fetch(), with headers, any method and body, and more. */
 export class EventSource extends EventTarget {
-  static CONNECTING = CONNECTING;
-  static OPEN = OPEN;
-  static CLOSED = CLOSED;
-
   #url;
   #withCredentials;
   #readyState = CONNECTING;
@@ -160,79 +231,48 @@ export class EventSource extends EventTarget {
   }
 
   /**
-   * Iterates the message events (of every type) until the source closes or fails. When the
-   * loop falls `maxQueuedEvents` behind, the source stops reading until it is halfway caught up.
+   * Iterates the message events (of every type). An iterator sees the events dispatched
+   * from its first next() on (a `for await` loop calls it at once). A loop that falls
+   * `maxQueuedEvents` behind pauses reading until it is halfway caught up. close() or an
+   * abort ends every loop at once, dropping what they had not taken yet; a failure ends
+   * them after their queued events, with an EventSourceError. Leaving a loop early closes
+   * the source unless another loop is still iterating it. An iterator dropped without
+   * finishing stops counting once it is garbage.
    */
   [Symbol.asyncIterator]() {
-    const queue = [];
-    let pending = null;
-    let outcome = this.#readyState === CLOSED ? { done: true } : null;
-    let full = false;
-    const limit = this.#maxQueuedEvents;
-    const setFull = (value) => {
-      if (full === value) return;
-      full = value;
-      this.#holdReading(value ? 1 : -1);
-    };
-    const sink = {
-      push: (event) => {
-        if (pending) {
-          pending.resolve({ value: event, done: false });
-          pending = null;
-        } else {
-          queue.push(event);
-          if (queue.length >= limit) setFull(true);
-        }
-      },
-      finish: (error) => {
-        setFull(false);
-        outcome ??= error ? { error } : { done: true };
-        if (pending) {
-          settle(pending);
-          pending = null;
-        }
-      },
-    };
-    const settle = (waiter) => {
-      if (outcome.error) {
-        const { error } = outcome;
-        outcome = { done: true };
-        waiter.reject(error);
-      } else {
-        waiter.resolve({ value: undefined, done: true });
-      }
-    };
-    if (!outcome) {
-      this.#iterators.add(sink);
-    }
+    // A bound method, not an arrow: an arrow would share this scope, which holds `iterator`,
+    // and so keep a forgotten iterator alive through the source.
+    const sink = new IteratorSink(this.#maxQueuedEvents, this.#holdReading.bind(this));
     const source = this;
-    return {
+    const iterator = {
       next() {
-        if (queue.length > 0) {
-          const value = queue.shift();
-          if (queue.length <= limit / 2) setFull(false);
-          return Promise.resolve({ value, done: false });
+        if (!sink.started) {
+          sink.started = true;
+          if (source.#readyState === CLOSED) sink.finish(null);
+          else source.#iterators.add(sink);
         }
-        return new Promise((resolve, reject) => {
-          if (outcome) {
-            settle({ resolve, reject });
-          } else {
-            pending = { resolve, reject };
-          }
-        });
+        return sink.next();
       },
       return() {
-        source.#iterators.delete(sink);
-        setFull(false);
-        queue.length = 0;
-        outcome = { done: true };
-        source.close();
+        const wasIterating = source.#iterators.delete(sink);
+        unregisterIterator(iterator);
+        sink.finish(null, { drop: true });
+        if (wasIterating && source.#iterators.size === 0) source.close();
         return Promise.resolve({ value: undefined, done: true });
       },
       [Symbol.asyncIterator]() {
         return this;
       },
     };
+    forgottenIterators.register(iterator, { source: new WeakRef(this), sink }, iterator);
+    return iterator;
+  }
+
+  /** An iterator that became garbage without finishing stops holding reading back. */
+  static #forget({ source, sink }) {
+    const owner = source.deref();
+    owner?.#iterators.delete(sink);
+    sink.finish(null, { drop: true });
   }
 
   /** Counts iterators that are full in or out, pausing or resuming the body reader. */
@@ -296,13 +336,21 @@ export class EventSource extends EventTarget {
     this.#detachSignal = null;
   }
 
+  /** Ends every loop: after a failure once they took what they had queued, else at once. */
   #finishIterators(error) {
-    for (const iterator of this.#iterators) iterator.finish(error);
+    for (const iterator of this.#iterators) iterator.finish(error, { drop: !error });
     this.#iterators.clear();
   }
 
   static {
+    forgetIterator = (held) => EventSource.#forget(held);
+    // Read-only, as on the native class and its prototype.
     const constants = { value: undefined, enumerable: true };
+    Object.defineProperties(this, {
+      CONNECTING: { ...constants, value: CONNECTING },
+      OPEN: { ...constants, value: OPEN },
+      CLOSED: { ...constants, value: CLOSED },
+    });
     Object.defineProperties(this.prototype, {
       CONNECTING: { ...constants, value: CONNECTING },
       OPEN: { ...constants, value: OPEN },

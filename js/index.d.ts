@@ -24,7 +24,7 @@ export interface RetryOptions {
 /** Request headers: fixed, or computed before every (re)connect (e.g. a fresh token). */
 export type HeadersSource = HeadersInit | (() => HeadersInit | undefined | Promise<HeadersInit | undefined>);
 
-/** Bodies that can be sent again on every reconnect. */
+/** Bodies that can be sent again on every reconnect. (A ReadableStream from a body function is read to its end and sent as bytes.) */
 export type ResendableBody = string | Blob | ArrayBuffer | ArrayBufferView | URLSearchParams | FormData;
 
 /** A request body, or a function returning one before every (re)connect. */
@@ -72,14 +72,31 @@ export type ErrorReason = 'status' | 'content-type' | 'network' | 'stalled' | 'e
 
 /** The `open` event: the response's status and headers. */
 export declare class EventSourceOpenEvent extends Event {
+  constructor(status: number, statusText: string, headers: Headers);
   readonly type: 'open';
   readonly status: number;
   readonly statusText: string;
   readonly headers: Headers;
 }
 
+/** What an EventSourceErrorEvent is made from; every field is optional. */
+export interface EventSourceErrorInit {
+  reason?: ErrorReason;
+  status?: number;
+  statusText?: string;
+  headers?: Headers;
+  /** What text() resolves to. */
+  body?: string;
+  willRetry?: boolean;
+  retryIn?: number;
+  retriesExhausted?: boolean;
+  limit?: number;
+  cause?: unknown;
+}
+
 /** The `error` event, with what the native one hides. */
 export declare class EventSourceErrorEvent extends Event {
+  constructor(init?: EventSourceErrorInit);
   readonly type: 'error';
   readonly reason: ErrorReason | undefined;
   /** The failed response's status, when a response arrived. */
@@ -107,6 +124,7 @@ export declare class EventSourceErrorEvent extends Event {
 
 /** Thrown by a `for await` loop when the source fails for good. */
 export declare class EventSourceError extends Error {
+  constructor(event: EventSourceErrorEvent);
   readonly name: 'EventSourceError';
   readonly event: EventSourceErrorEvent;
   readonly status: number | undefined;
@@ -177,10 +195,20 @@ export declare class EventSource<Named extends string = never> extends EventTarg
   ): void;
 
   /**
-   * Iterates the message events of every type, in order. Ends when the source closes;
-   * throws an EventSourceError when it fails for good. Leaving the loop early closes it.
+   * Iterates the message events of every type, in order, from the iterator's first next().
+   * close() or an abort ends every loop at once (events not yet taken are dropped); a
+   * failure ends them after their queued events, with an EventSourceError. Leaving a loop
+   * early closes the source unless another loop is still iterating it.
    */
-  [Symbol.asyncIterator](): AsyncIterator<MessageEvent<string>, undefined>;
+  [Symbol.asyncIterator](): EventSourceIterator;
+}
+
+/** The iterator of an EventSource's message events. */
+export interface EventSourceIterator extends AsyncIterator<MessageEvent<string>, undefined> {
+  next(): Promise<IteratorResult<MessageEvent<string>, undefined>>;
+  /** Stops this iterator; closes the source when no other loop is iterating it. */
+  return(): Promise<IteratorReturnResult<undefined>>;
+  [Symbol.asyncIterator](): EventSourceIterator;
 }
 
 /** An event as the bare parser reports it. */

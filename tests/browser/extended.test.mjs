@@ -39,6 +39,14 @@ test('every body kind is sent, and sent again on reconnect', async () => {
         return form;
       },
       function: () => async () => 'from-a-function',
+      stream: () => () =>
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('streamed '));
+            controller.enqueue(new TextEncoder().encode('bytes'));
+            controller.close();
+          },
+        }),
     };
     const out = {};
     for (const [name, make] of Object.entries(kinds)) {
@@ -54,6 +62,7 @@ test('every body kind is sent, and sent again on reconnect', async () => {
   assert.deepEqual(results.params, ['q=x+y', 'q=x+y']);
   assert.match(results.formData[1], /name="field"\r\n\r\nvalue/);
   assert.deepEqual(results.function, ['from-a-function', 'from-a-function']);
+  assert.deepEqual(results.stream, ['streamed bytes', 'streamed bytes'], 'a stream from the body function, read whole');
 });
 
 test('a header function is called before every reconnect and its fresh value is sent', async () => {

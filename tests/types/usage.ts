@@ -7,9 +7,9 @@ import {
   EventTooLargeError,
   parseEvents,
   type ParsedEvent,
-  type EventSourceErrorEvent,
+  EventSourceErrorEvent,
   type EventSourceInit,
-  type EventSourceOpenEvent,
+  EventSourceOpenEvent,
 } from 'wasm-eventsource';
 
 const init: EventSourceInit = {
@@ -88,6 +88,23 @@ parseEvents([42]);
 
 // @ts-expect-error the body is read with text(), not a property
 void ((event: EventSourceErrorEvent) => event.body);
+
+const opened = new EventSourceOpenEvent(200, 'OK', new Headers());
+const failed = new EventSourceErrorEvent({ reason: 'status', status: 500, body: 'x' });
+const thrown = new EventSourceError(failed);
+async function iterateByHand(): Promise<void> {
+  const iterator = source[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (!first.done) console.debug(first.value.data);
+  const ended: IteratorReturnResult<undefined> = await iterator.return();
+  void ended;
+}
+void [opened.status, thrown.text(), iterateByHand];
+
+// @ts-expect-error the constants are read-only
+EventSource.OPEN = 3;
+// @ts-expect-error the open event needs its status, text and headers
+new EventSourceOpenEvent();
 
 // @ts-expect-error readyState is read-only
 source.readyState = 1;

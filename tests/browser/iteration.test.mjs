@@ -1,0 +1,132 @@
+// The async iteration semantics, each as a test: concurrent next() calls, what close() and
+// a failure do to queued events, forgotten iterators, and several loops over one source.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshKey, rawUrl, sleep, useTestPage } from './harness.mjs';
+
+const env = useTestPage();
+const counter = (params = '') => `${env.server.primary}/sse/counter?key=${freshKey()}&end=hang${params}`;
+
+test('two next() calls made at once get two events, in order', async () => {
+  const seen = await env.evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url);
+    const iterator = source[Symbol.asyncIterator]();
+    const results = await Promise.all([iterator.next(), iterator.next(), iterator.next()]);
+    source.close();
+    return results.map((result) => result.value.data);
+  }, counter('&count=5'));
+  assert.deepEqual(seen, ['1', '2', '3']);
+});
+
+test('close() ends a loop at once: events it had not taken are not yielded', async () => {
+  const outcome = await env.evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url);
+    const iterator = source[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    // Let the other four arrive (a listener sees them), then close before taking them.
+    let dispatched = 1;
+    await new Promise((resolve) => source.addEventListener('message', () => ++dispatched === 5 && resolve()));
+    source.close();
+    return { first: first.value.data, dispatched, after: await iterator.next(), again: await iterator.next() };
+  }, counter('&count=5&interval=50'));
+  assert.deepEqual(outcome, { first: '1', dispatched: 5, after: { value: undefined, done: true }, again: { value: undefined, done: true } });
+});
+
+test('an abort ends a loop at once too', async () => {
+  const after = await env.evaluate(async ([url]) => {
+    const controller = new AbortController();
+    const source = new window.WasmEventSource(url, { signal: controller.signal });
+    const iterator = source[Symbol.asyncIterator]();
+    await iterator.next();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    controller.abort();
+    return iterator.next();
+  }, counter('&count=5'));
+  assert.deepEqual(after, { value: undefined, done: true });
+});
+
+test('a failure ends a loop after the events it had queued, then throws once', async () => {
+  const url = rawUrl(env.server.primary, 'data: 1\n\ndata: 2\n\ndata: 3\n\n', { key: freshKey(), then: 404 });
+  const outcome = await env.evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url, { retry: { initialDelay: 100 } });
+    const iterator = source[Symbol.asyncIterator]();
+    const seen = [(await iterator.next()).value.data];
+    await new Promise((resolve) => source.addEventListener('error', () => source.readyState === 2 && resolve()));
+    let thrown = null;
+    for (;;) {
+      try {
+        const result = await iterator.next();
+        if (result.done) break;
+        seen.push(result.value.data);
+      } catch (error) {
+        thrown = `${error.name} ${error.status}`;
+      }
+    }
+    return { seen, thrown };
+  }, url);
+  assert.deepEqual(outcome, { seen: ['1', '2', '3'], thrown: 'EventSourceError 404' });
+});
+
+test('an iterator that was never started holds nothing back', async () => {
+  const seen = await env.evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url, { maxQueuedEvents: 10 });
+    source[Symbol.asyncIterator]();
+    let count = 0;
+    await new Promise((resolve) => (source.onmessage = () => ++count === 200 && resolve()));
+    source.close();
+    return count;
+  }, counter('&count=200'));
+  assert.equal(seen, 200);
+});
+
+test('an iterator dropped half-way stops holding reading back once it is garbage', async () => {
+  const cdp = await env.page.context().newCDPSession(env.page);
+  try {
+    await env.evaluate(([url]) => {
+      window.forgotten = { count: 0 };
+      const source = new window.WasmEventSource(url, { maxQueuedEvents: 10 });
+      window.forgotten.source = source;
+      source.onmessage = () => (window.forgotten.count += 1);
+      // Take one event, then let the iterator go without return().
+      source[Symbol.asyncIterator]().next();
+    }, counter('&count=2000'));
+    await sleep(500);
+    const held = await env.evaluate(() => window.forgotten.count);
+    assert.ok(held < 2000, `reading is held back while the iterator lives (${held} dispatched)`);
+    for (let round = 0; round < 20; round++) {
+      await cdp.send('HeapProfiler.collectGarbage');
+      await sleep(100);
+      if ((await env.evaluate(() => window.forgotten.count)) === 2000) break;
+    }
+    assert.equal(await env.evaluate(() => window.forgotten.count), 2000);
+  } finally {
+    await env.evaluate(() => window.forgotten.source.close());
+    await cdp.detach();
+  }
+});
+
+test('leaving one of two loops leaves the source open; leaving the last closes it', async () => {
+  const outcome = await env.evaluate(async ([url]) => {
+    const source = new window.WasmEventSource(url);
+    const take = async (count) => {
+      const seen = [];
+      for await (const event of source) {
+        seen.push(event.data);
+        if (seen.length === count) break;
+      }
+      return seen;
+    };
+    const short = take(2);
+    const long = take(5);
+    const shortSeen = await short;
+    const stateAfterShort = source.readyState;
+    const longSeen = await long;
+    return { shortSeen, stateAfterShort, longSeen, stateAfterLong: source.readyState };
+  }, counter('&count=5&interval=50'));
+  assert.deepEqual(outcome, {
+    shortSeen: ['1', '2'],
+    stateAfterShort: 1,
+    longSeen: ['1', '2', '3', '4', '5'],
+    stateAfterLong: 2,
+  });
+});
