@@ -271,7 +271,16 @@ export class Connection {
       }
       if (!current()) return;
       if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
-      if (lastEventId) headers.set('last-event-id', byteString(lastEventId));
+      let url = options.url;
+      if (lastEventId && options.lastEventIdParam) {
+        // A query parameter instead of the header: a cross-origin request stays simple
+        // (no CORS preflight), as the native client's reconnects are.
+        const withId = new URL(url);
+        withId.searchParams.set(options.lastEventIdParam, lastEventId);
+        url = withId.href;
+      } else if (lastEventId) {
+        headers.set('last-event-id', byteString(lastEventId));
+      }
       const init = {
         method: options.method,
         headers,
@@ -284,7 +293,7 @@ export class Connection {
       };
       this.#lastActivity = performance.now();
       this.#armStallTimer(generation);
-      response = await (options.fetch ? options.fetch(options.url, init) : fetch(options.url, init));
+      response = await (options.fetch ? options.fetch(url, init) : fetch(url, init));
     } catch (cause) {
       if (current()) this.#run(this.#engine.networkError(), { cause });
       return;

@@ -59,6 +59,12 @@ export interface EventSourceInit {
   maxQueuedEvents?: number;
   /** The last event ID to resume from on the first request. */
   lastEventId?: string;
+  /**
+   * Send the last event ID as this query parameter instead of the `Last-Event-ID` header.
+   * A cross-origin request with that header needs a CORS preflight the server must allow
+   * (`Access-Control-Allow-Headers: Last-Event-ID`); the native client's needs none.
+   */
+  lastEventIdParam?: string;
   /** Aborting it closes the source. */
   signal?: AbortSignal;
   /** A replacement for the global fetch (for instrumentation or tests). */

@@ -105,6 +105,10 @@ export function normalizeInit(init) {
     fail('signal must be an AbortSignal');
   }
   const lastEventId = init.lastEventId === undefined ? undefined : String(init.lastEventId);
+  const { lastEventIdParam } = init;
+  if (lastEventIdParam !== undefined && (typeof lastEventIdParam !== 'string' || lastEventIdParam === '')) {
+    fail('lastEventIdParam must be a non-empty string (the query parameter name)');
+  }
   if (lastEventId !== undefined && /[\r\n\0]/.test(lastEventId)) fail('lastEventId cannot contain CR, LF or NUL');
   return {
     withCredentials: Boolean(init.withCredentials),
@@ -116,6 +120,7 @@ export function normalizeInit(init) {
     signal,
     onComment: init.onComment,
     lastEventId,
+    lastEventIdParam,
     stallTimeout: optionalNumber(init.stallTimeout, 'stallTimeout'),
     maxEventSize: optionalNumber(init.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
     maxErrorBodySize: optionalNumber(init.maxErrorBodySize, 'maxErrorBodySize', { integer: true }),

@@ -54,6 +54,7 @@ pub struct EventSourceBuilder {
     pub(crate) max_event_size: Option<usize>,
     pub(crate) max_queued_events: usize,
     pub(crate) last_event_id: Option<String>,
+    pub(crate) last_event_id_param: Option<String>,
 }
 
 /// How many items the stream holds for a slow consumer before reading pauses.
@@ -80,6 +81,7 @@ impl EventSourceBuilder {
             max_event_size: None,
             max_queued_events: DEFAULT_MAX_QUEUED_EVENTS,
             last_event_id: None,
+            last_event_id_param: None,
         }
     }
 
@@ -207,6 +209,19 @@ impl EventSourceBuilder {
     /// ```
     pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = Some(id.into());
+        self
+    }
+
+    /// Sends the last event ID as the query parameter `name` instead of the
+    /// `Last-Event-ID` header. A cross-origin request with that header needs a CORS
+    /// preflight the server must allow; with the parameter it needs none, like the
+    /// browser's own `EventSource`.
+    ///
+    /// ```ignore
+    /// EventSource::builder("https://api.example/events").last_event_id_param("lastEventId").build()?;
+    /// ```
+    pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
+        self.last_event_id_param = Some(name.into());
         self
     }
 }

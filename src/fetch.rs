@@ -42,6 +42,8 @@ pub(crate) struct RequestConfig {
     pub stall_timeout_ms: Option<u32>,
     /// How much of a failed response's body to keep for the error report.
     pub max_error_body_bytes: usize,
+    /// Send the last event ID as this query parameter instead of the header.
+    pub last_event_id_param: Option<String>,
 }
 
 /// Why an error is reported.
@@ -378,10 +380,20 @@ async fn prepare_request(
     for (name, value) in config.headers.iter().chain(&computed) {
         headers.set(name, value)?;
     }
-    if !last_event_id.is_empty() {
-        // Header values are byte strings: send the id's UTF-8 bytes, one char per byte.
-        let bytes: String = last_event_id.bytes().map(char::from).collect();
-        headers.set("last-event-id", &bytes)?;
+    let mut url = config.url.clone();
+    match &config.last_event_id_param {
+        Some(name) if !last_event_id.is_empty() => {
+            // A query parameter keeps a cross-origin request free of a CORS preflight.
+            let with_id = web_sys::Url::new(&url)?;
+            with_id.search_params().set(name, last_event_id);
+            url = with_id.href();
+        }
+        _ if !last_event_id.is_empty() => {
+            // Header values are byte strings: send the id's UTF-8 bytes, one char per byte.
+            let bytes: String = last_event_id.bytes().map(char::from).collect();
+            headers.set("last-event-id", &bytes)?;
+        }
+        _ => {}
     }
     let controller = AbortController::new()?;
     let init = RequestInit::new();
@@ -401,7 +413,7 @@ async fn prepare_request(
     init.set_signal(Some(&controller.signal()));
     let global = js_sys::global();
     let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
-    let returned = fetch.call2(&global, &JsValue::from_str(&config.url), &init)?;
+    let returned = fetch.call2(&global, &JsValue::from_str(&url), &init)?;
     Ok((Promise::resolve(&returned), controller))
 }
 

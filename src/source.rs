@@ -82,6 +82,7 @@ impl EventSourceBuilder {
                 .stall_timeout
                 .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
             max_error_body_bytes: ERROR_BODY_BYTES,
+            last_event_id_param: self.last_event_id_param,
         };
         let shared = Rc::new(SourceShared {
             connection: RefCell::new(None),

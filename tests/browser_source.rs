@@ -325,6 +325,20 @@ async fn dropping_the_source_aborts_the_request() {
 }
 
 #[wasm_bindgen_test]
+async fn last_event_id_param_resumes_cross_origin_without_a_preflight() {
+    // The test server is another origin, and here it allows no extra request headers.
+    let key = key("param");
+    let url = format!("{SERVER}/sse/counter?key={key}&count=4&per=2&retry=50&cors_headers=");
+    let mut source = EventSource::builder(url).last_event_id_param("lastEventId").build().unwrap();
+    assert_eq!(messages(&mut source, 4).await, ["1", "2", "3", "4"]);
+    drop(source);
+    let log = js_sys::Array::from(&fetch_json(&format!("{SERVER}/log?key={key}")).await);
+    let preflights =
+        log.iter().filter(|entry| Reflect::get(entry, &"preflight".into()).unwrap().is_truthy()).count();
+    assert_eq!((log.length(), preflights), (2, 0), "two requests, no preflight");
+}
+
+#[wasm_bindgen_test]
 async fn a_dropped_handle_leaves_the_source_open_and_close_ends_it() {
     let key = key("handle");
     let mut source =

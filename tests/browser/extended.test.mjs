@@ -337,6 +337,29 @@ test('cross-origin requests work with and without credentials, and fail when COR
   assert.deepEqual(refused.map((e) => [e.type, e.reason]), [['error', 'network']]);
 });
 
+test('a cross-origin reconnect with Last-Event-ID needs a preflight the server allows; lastEventIdParam needs none', async () => {
+  // The server allows no extra request headers, as many do.
+  const stream = (key) => `${env.server.secondary}/sse/counter?key=${key}&count=4&per=2&retry=100&cors_headers=`;
+  const run = async (kind, init) => {
+    const key = freshKey();
+    const stop = { messages: 4, errors: 3, timeout: 3000 };
+    const log = await evaluate(([kind, url, init, stop]) => window.record(kind, url, init, stop), kind, stream(key), init, stop);
+    const requests = await env.server.requests(key);
+    return {
+      data: log.filter((e) => e.type === 'message').map((e) => e.data),
+      preflights: requests.filter((r) => r.preflight).map((r) => r.requestedHeaders),
+      resumedWith: requests.filter((r) => !r.preflight).map((r) => r.lastEventId),
+    };
+  };
+  const native = await run('native', {});
+  assert.deepEqual(native, { data: ['1', '2', '3', '4'], preflights: [], resumedWith: [null, '2'] });
+  const header = await run('wasm', { retry: { maxRetries: 1 } });
+  assert.deepEqual(header.data, ['1', '2'], 'the reconnect with the header is refused at its preflight');
+  assert.ok(header.preflights.length >= 1 && header.preflights.every((h) => h === 'last-event-id'), JSON.stringify(header.preflights));
+  const param = await run('wasm', { lastEventIdParam: 'lastEventId' });
+  assert.deepEqual(param, { data: ['1', '2', '3', '4'], preflights: [], resumedWith: [null, null] });
+});
+
 test('bad options fail at once with a clear error', async () => {
   const errors = await evaluate(() => {
     const attempt = (init) => {
@@ -364,6 +387,7 @@ test('bad options fail at once with a clear error', async () => {
       attempt({ maxQueuedEvents: 0 }),
       attempt({ maxQueuedEvents: Infinity }),
       attempt({ retry: { maxDelay: 1000 } }),
+      attempt({ lastEventIdParam: '' }),
     ];
   });
   assert.match(errors[0], /^TypeError: .*GET request cannot have a body/);
@@ -382,6 +406,7 @@ test('bad options fail at once with a clear error', async () => {
   assert.match(errors[13], /^RangeError: .*maxQueuedEvents/);
   assert.equal(errors[14], 'ok');
   assert.match(errors[15], /^RangeError: .*maxDelay must be >= retry.initialDelay \(3000\)/, 'below the default initialDelay');
+  assert.match(errors[16], /^TypeError: .*lastEventIdParam/);
 });
 
 test('lastEventId and a custom fetch are used', async () => {

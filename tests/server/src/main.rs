@@ -37,7 +37,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .nest_service("/examples/leptos", files("examples/leptos-app/dist"))
         .nest_service("/examples/yew", files("examples/yew-app/dist"))
         .nest_service("/benches", files("benches/browser"))
-        .layer(axum::middleware::from_fn(cors::allow))
+        .layer(axum::middleware::from_fn_with_state(log.clone(), cors::allow))
         .with_state(log)
 }
 

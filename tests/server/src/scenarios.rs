@@ -169,7 +169,7 @@ pub async fn redirect(State(log): State<Log>, RawQuery(query): RawQuery, request
 pub async fn counter(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     let (number, _, _, headers) = record(&log, request, &params).await;
-    let resume_after = numeric_last_event_id(&headers);
+    let resume_after = numeric_last_event_id(&headers, &params);
     let count = params.number("count").unwrap_or(u64::MAX);
     let per = params.number("per").unwrap_or(u64::MAX);
     let end = count.min(resume_after.saturating_add(per));
@@ -232,7 +232,7 @@ pub async fn sequence(State(log): State<Log>, RawQuery(query): RawQuery, request
     use rand::{RngExt, SeedableRng};
     let params = Params::parse(query.as_deref());
     let (number, _, _, headers) = record(&log, request, &params).await;
-    let resume_after = numeric_last_event_id(&headers);
+    let resume_after = numeric_last_event_id(&headers, &params);
     let count = params.number("count").unwrap_or(1000);
     let seed = params.number("seed").unwrap_or(1);
     let mut rng = rand_xorshift::XorShiftRng::seed_from_u64(seed);
@@ -300,10 +300,13 @@ pub async fn bulk(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
 }
 
 /// The request's `Last-Event-ID` as a number (0 when absent or not a number).
-fn numeric_last_event_id(headers: &axum::http::HeaderMap) -> u64 {
+/// The numeric last event id the client resumes from: its `Last-Event-ID` header, or a
+/// `lastEventId` query parameter (which a client sends to avoid a CORS preflight).
+fn numeric_last_event_id(headers: &axum::http::HeaderMap, params: &Params) -> u64 {
     headers
         .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.to_str().ok().map(str::to_owned))
+        .or_else(|| params.text("lastEventId"))
         .and_then(|value| value.parse().ok())
         .unwrap_or(0)
 }
