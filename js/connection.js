@@ -11,8 +11,24 @@ const DEFAULT_ERROR_BODY_BYTES = 64 * 1024;
 
 const resolve = async (value) => (typeof value === 'function' ? value() : value);
 
-/** A header value is a byte string: send the id's UTF-8 bytes, one char per byte. */
-function byteString(text) {
+/**
+ * Whether fetch sends each char of a header value as its UTF-8 encoding (WebKit, on every
+ * platform and in every WebKit-based browser) instead of as one byte (Chromium, Firefox,
+ * Node, Deno, Bun). No feature shows it, so the user agent tells.
+ */
+const headersGoOutAsUtf8 = (() => {
+  const agent = globalThis.navigator?.userAgent ?? '';
+  return /AppleWebKit\//.test(agent) && !/(Chrome|Chromium|Edg|OPR)\//.test(agent);
+})();
+
+/**
+ * A Last-Event-ID value that reaches the server as the id's UTF-8 bytes. Header values are
+ * byte strings: elsewhere that is the id's UTF-8 bytes, one char per byte; WebKit encodes
+ * the chars itself, so it gets the id as it is, which works for ids within U+0000-U+00FF
+ * (beyond that WebKit cannot send the id in a header; lastEventIdParam can).
+ */
+function headerValue(text) {
+  if (headersGoOutAsUtf8 && !/[^\u0000-\u00ff]/.test(text)) return text;
   let out = '';
   for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
   return out;
@@ -279,7 +295,7 @@ export class Connection {
         withId.searchParams.set(options.lastEventIdParam, lastEventId);
         url = withId.href;
       } else if (lastEventId) {
-        headers.set('last-event-id', byteString(lastEventId));
+        headers.set('last-event-id', headerValue(lastEventId));
       }
       const init = {
         method: options.method,

@@ -5,7 +5,7 @@
 // 100,000-event resume over 200 drops is in endurance.test.mjs.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bytes, freshKey, percentEncoded, rawUrl, sleep, useTestPage } from './harness.mjs';
+import { ENGINE, bytes, freshKey, percentEncoded, rawUrl, sleep, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const { evaluate } = env;
@@ -145,8 +145,12 @@ test('invalid UTF-8 in type, id and data becomes U+FFFD and the id goes back as 
   };
   const ours = await run('wasm');
   assert.deepEqual(ours.events[1], ['t\uFFFD', 'd\uFFFD\uFFFD\uFFFD', 'i\uFFFD\uFFFD']);
+  const native = await run('native');
+  assert.deepEqual(ours.events, native.events);
+  // WebKit's fetch cannot put U+FFFD (or any char past U+00FF) in a header.
+  if (ENGINE === 'webkit') return;
   assert.equal(ours.resumedWith, 'i\uFFFD\uFFFD');
-  assert.deepEqual(ours, await run('native'));
+  assert.equal(ours.resumedWith, native.resumedWith);
 });
 
 test('a server that says retry: 0 and closes after every event cannot make the client spin', async () => {

@@ -3,8 +3,8 @@
 // EventSource), and connection rules.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FORMAT_CASES } from './format-cases.mjs';
-import { freshKey, rawUrl, useTestPage } from './harness.mjs';
+import { FORMAT_CASES, NATIVE_DEVIATIONS } from './format-cases.mjs';
+import { ENGINE, freshKey, rawUrl, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 
@@ -21,13 +21,19 @@ function messagesOf(log) {
 
 describe('format rules', () => {
   for (const [name, body, expected] of FORMAT_CASES) {
-    test(`${name}: whole, byte by byte, and as the native EventSource`, async () => {
+    test(`${name}: whole, byte by byte, and as the native EventSource`, async (t) => {
       const whole = await runFormat('wasm', body);
       assert.deepEqual(messagesOf(whole), expected, 'whole stream');
       const trickled = await runFormat('wasm', body, { chunk: 1 });
       assert.deepEqual(trickled, whole, 'byte by byte');
+      const deviation = NATIVE_DEVIATIONS[ENGINE]?.[name];
       const native = await runFormat('native', body);
-      assert.deepEqual(whole, native, 'same event sequence as the native EventSource');
+      if (deviation) {
+        t.diagnostic(`native ${ENGINE} departs from the spec here: ${deviation}`);
+        assert.notDeepEqual(whole, native, 'the documented deviation is still there');
+      } else {
+        assert.deepEqual(whole, native, 'same event sequence as the native EventSource');
+      }
     });
   }
 });
@@ -107,14 +113,18 @@ describe('connection rules', () => {
     assert.deepEqual(ours, await run('native'));
   });
 
+  // WebKit's fetch can put only chars up to U+00FF in a header (it sends them as UTF-8).
+  const ids = ENGINE === 'webkit' ? ['ü-é-ÿ'] : ['ü-é-ÿ', 'é…3', 'ü-é-😀'];
   for (const kind of ['wasm', 'native']) {
-    test(`non-ASCII Last-Event-ID is sent as UTF-8 (${kind})`, async () => {
-      const key = freshKey();
-      const url = rawUrl(env.server.primary, 'retry: 10\nid: ü-é-😀\ndata: a\n\n', { key, then: 204 });
-      await env.page.evaluate(([kind, url]) => window.record(kind, url), [kind, url]);
-      const requests = await env.server.requests(key);
-      assert.equal(requests[1].lastEventId, 'ü-é-😀');
-    });
+    for (const id of ids) {
+      test(`non-ASCII Last-Event-ID ${id} is sent as its UTF-8 bytes (${kind})`, async () => {
+        const key = freshKey();
+        const url = rawUrl(env.server.primary, `retry: 10\nid: ${id}\ndata: a\n\n`, { key, then: 204 });
+        await env.page.evaluate(([kind, url]) => window.record(kind, url), [kind, url]);
+        const requests = await env.server.requests(key);
+        assert.equal(requests[1].lastEventId, id);
+      });
+    }
   }
 
   test('close() in a handler stops everything: no later event, the server sees the connection closed', async () => {
