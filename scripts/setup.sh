@@ -37,13 +37,22 @@ ensure_wasm_bindgen_cli() {
   fi
 }
 
-ensure_chromium() {
-  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
-    log "chromium and chromedriver present"
+# The browsers the tests run in: Chromium with its driver, Firefox ESR, and WebKitGTK's
+# MiniBrowser with WebKitWebDriver, which needs a display (Xvfb).
+ensure_browsers() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  [ -x /usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser ] || missing+=(libwebkit2gtk-4.1-0)
+  command -v xvfb-run >/dev/null || missing+=(xvfb)
+  if [ ${#missing[@]} -eq 0 ]; then
+    log "chromium, firefox-esr, webkit2gtk-driver and xvfb present"
   else
-    log "installing chromium and chromium-driver"
+    log "installing ${missing[*]}"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
 
@@ -59,7 +68,7 @@ ensure_npm_deps() {
 }
 
 ensure_wasm_target
-ensure_chromium
+ensure_browsers
 ensure_wasm_bindgen_cli
 ensure_npm_deps
 log "done"

@@ -33,7 +33,14 @@ step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm
 step "example apps build (release)" bash scripts/build-examples.sh
 step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
+step "JavaScript tests (Deno)" env NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --allow-read --allow-net=127.0.0.1 tests/js/
+step "JavaScript tests (Bun)" node_modules/.bin/bun test tests/js/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
+# The format, connection, parser, iteration, option and fault tests in the other engines.
+engine_tests=(tests/browser/spec.test.mjs tests/browser/parse.test.mjs tests/browser/iteration.test.mjs
+  tests/browser/extended.test.mjs tests/browser/faults.test.mjs)
+step "EventSource tests (headless Firefox ESR)" env BROWSER=firefox node --test --test-concurrency=1 "${engine_tests[@]}"
+step "EventSource tests (WebKitGTK under Xvfb)" xvfb-run -a env BROWSER=webkit node --test --test-concurrency=1 "${engine_tests[@]}"
 step "benchmark smoke run (tiny sizes)" node benches/run.mjs --smoke
 test -s test-results/bench-smoke/BENCHMARKS.md && test -s test-results/bench-smoke/ratios.svg
 # The runner's timeout covers the whole run, which includes a 100,000-event resume test.
@@ -41,5 +48,6 @@ step "wasm tests (headless Chromium)" env WASM_BINDGEN_TEST_TIMEOUT=300 bash scr
   cargo test --target wasm32-unknown-unknown --all-features --test browser_core --test browser_source
 
 # One closing line for the whole run, summed over every runner above.
-passed=$(grep -hoE '(test result: ok\. |^# pass )[0-9]+' "$log" | awk '{ sum += $NF } END { print sum + 0 }')
+# (cargo's "test result: ok. N", node's "# pass N", Deno's "ok | N passed", Bun's " N pass").
+passed=$(grep -hoE '(test result: ok\. |^# pass |^ok \| )[0-9]+|^ [0-9]+ pass$' "$log" | grep -oE '[0-9]+' | awk '{ sum += $1 } END { print sum + 0 }')
 printf '\nall checks: %s passed, 0 failed\n' "$passed"

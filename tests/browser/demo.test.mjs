@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './harness.mjs';
+import { launchBrowser } from './harness.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const artifacts = `${root}test-results`;
@@ -30,7 +30,7 @@ before(async () => {
   }
   assert.ok(base, 'the demo printed its URL');
   demo.stdout.on('data', () => {});
-  browser = await launchChromium();
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   await page.goto(`${base}/`);
   await page.waitForFunction(() => window.demoReady === true);

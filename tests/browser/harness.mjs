@@ -1,10 +1,21 @@
-// Starts the test SSE server and headless Chromium for the browser tests.
+// Starts the test SSE server and a headless browser for the browser tests: Chromium
+// (Playwright) by default, Firefox ESR (Puppeteer over WebDriver BiDi) with
+// BROWSER=firefox, WebKitGTK (WebKitWebDriver, under Xvfb) with BROWSER=webkit. All give
+// pages with the same goto/evaluate/waitForFunction/close.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
+import puppeteer from 'puppeteer-core';
+import { launchWebKit } from './webdriver.mjs';
+
+/** The engine the browser tests run in: chromium (default), firefox or webkit. */
+export const ENGINE = process.env.BROWSER ?? 'chromium';
+
+/** For tests that need the Chromium DevTools protocol (forced GC, heap figures). */
+export const NEEDS_CDP = ENGINE === 'chromium' ? false : 'needs the Chromium DevTools protocol';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,10 +58,20 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** The browser of the engine under test. */
+export async function launchBrowser() {
+  if (ENGINE === 'firefox') {
+    return puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, protocol: 'webDriverBiDi' });
+  }
+  if (ENGINE === 'webkit') return launchWebKit();
+  if (ENGINE !== 'chromium') throw new Error(`unknown BROWSER=${ENGINE}`);
+  return launchChromium();
+}
+
 /** A server, a browser and a page with the test helpers loaded. */
 export async function openTestPage() {
   const server = await startServer();
-  const browser = await launchChromium();
+  const browser = await launchBrowser();
   const page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
   await page.goto(`${server.primary}/browser/page.html`);
