@@ -56,6 +56,17 @@ ensure_browsers() {
   fi
 }
 
+# geckodriver lets wasm-bindgen-test drive Firefox (a cargo install of about four minutes, once).
+GECKODRIVER_VERSION=0.37.1
+ensure_geckodriver() {
+  if [ "$(geckodriver --version 2>/dev/null | awk 'NR == 1 { print $2 }')" = "$GECKODRIVER_VERSION" ]; then
+    log "geckodriver $GECKODRIVER_VERSION present"
+  else
+    log "installing geckodriver $GECKODRIVER_VERSION"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION"
+  fi
+}
+
 ensure_npm_deps() {
   if [ -f package-lock.json ] && [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
     log "npm dev dependencies present"
@@ -70,5 +81,6 @@ ensure_npm_deps() {
 ensure_wasm_target
 ensure_browsers
 ensure_wasm_bindgen_cli
+ensure_geckodriver
 ensure_npm_deps
 log "done"

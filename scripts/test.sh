@@ -44,8 +44,12 @@ step "EventSource tests (WebKitGTK under Xvfb)" xvfb-run -a env BROWSER=webkit n
 step "benchmark smoke run (tiny sizes)" node benches/run.mjs --smoke
 test -s test-results/bench-smoke/BENCHMARKS.md && test -s test-results/bench-smoke/ratios.svg
 # The runner's timeout covers the whole run, which includes a 100,000-event resume test.
-step "wasm tests (headless Chromium)" env WASM_BINDGEN_TEST_TIMEOUT=300 bash scripts/with-test-server.sh \
-  cargo test --target wasm32-unknown-unknown --all-features --test browser_core --test browser_source
+wasm_tests=(cargo test --target wasm32-unknown-unknown --all-features --test browser_core --test browser_source)
+step "wasm tests (headless Chromium)" env WASM_BINDGEN_TEST_TIMEOUT=300 bash scripts/with-test-server.sh "${wasm_tests[@]}"
+step "wasm tests (headless Firefox ESR)" env -u CHROMEDRIVER GECKODRIVER="$(command -v geckodriver)" \
+  WASM_BINDGEN_TEST_TIMEOUT=300 bash scripts/with-test-server.sh "${wasm_tests[@]}"
+step "wasm tests (WebKitGTK under Xvfb)" xvfb-run -a env -u CHROMEDRIVER SAFARIDRIVER=/usr/bin/WebKitWebDriver \
+  WASM_BINDGEN_TEST_TIMEOUT=300 bash scripts/with-test-server.sh "${wasm_tests[@]}"
 
 # One closing line for the whole run, summed over every runner above.
 # (cargo's "test result: ok. N", node's "# pass N", Deno's "ok | N passed", Bun's " N pass").
