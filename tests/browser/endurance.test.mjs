@@ -1,4 +1,4 @@
-// Endurance in headless Chromium against the test server: exactly-once delivery across
+// Endurance in the browser under test against the test server: exactly-once delivery across
 // many broken connections, and no growth of wasm memory or JS heap over many sources and
 // events. The normal run makes 1,000 open/close cycles; SOAK=1 (npm run soak) makes 10,000.
 // The measured footprints are printed as test diagnostics.

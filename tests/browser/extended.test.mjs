@@ -1,4 +1,4 @@
-// What the native EventSource cannot do, exercised in headless Chromium against the test
+// What the native EventSource cannot do, exercised in the browser under test against the test
 // server: headers, bodies, retry policy, rich errors, size limits, abort
 // signals, async iteration and cross-origin requests.
 import { test } from 'node:test';

@@ -1,5 +1,5 @@
 // Faults a real network and a hostile server produce, injected by the test server and
-// observed through the EventSource class in headless Chromium. Where the native
+// observed through the EventSource class in the browser under test. Where the native
 // EventSource defines the behaviour, ours must match it event for event. (A drop in the
 // middle of an event's lines is among the connection rules in spec.test.mjs; the
 // 100,000-event resume over 200 drops is in endurance.test.mjs.)

@@ -58,10 +58,28 @@ export async function launchChromium() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
 
+/** Puppeteer's waitForFunction takes (fn, options, ...args); the tests use (fn, arg, options). */
+function withPlaywrightWaits(browser) {
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async () => {
+    const page = await newPage();
+    const wait = page.waitForFunction.bind(page);
+    page.waitForFunction = (fn, arg, options = {}) => wait(fn, { timeout: options.timeout ?? 30_000 }, arg);
+    return page;
+  };
+  return browser;
+}
+
 /** The browser of the engine under test. */
 export async function launchBrowser() {
   if (ENGINE === 'firefox') {
-    return puppeteer.launch({ browser: 'firefox', executablePath: '/usr/bin/firefox-esr', headless: true, protocol: 'webDriverBiDi' });
+    const browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: '/usr/bin/firefox-esr',
+      headless: true,
+      protocol: 'webDriverBiDi',
+    });
+    return withPlaywrightWaits(browser);
   }
   if (ENGINE === 'webkit') return launchWebKit();
   if (ENGINE !== 'chromium') throw new Error(`unknown BROWSER=${ENGINE}`);

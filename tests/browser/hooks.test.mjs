@@ -1,5 +1,5 @@
 // The Leptos and Yew hooks, through the example apps (built by scripts/build-examples.sh)
-// in headless Chromium against the test server: 100 messages in order with none lost, a
+// in the browser under test against the test server: 100 messages in order with none lost, a
 // URL switch that reconnects and starts a new history, and an unmount that closes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ for (const app of ['leptos', 'yew']) {
         await page.waitForFunction(() => document.querySelector('#counter .count')?.textContent === '100', null, { timeout: 15_000 });
         const items = await page.$$eval('#counter .messages li', (lis) => lis.map((li) => li.textContent));
         assert.deepEqual(items, Array.from({ length: 100 }, (_, i) => String(i + 1)), 'all 100, in order, none lost');
-        assert.equal(await page.textContent('#counter .state'), 'OPEN');
+        assert.equal(await page.$eval('#counter .state', (node) => node.textContent), 'OPEN');
 
         await page.click('#switch');
         await page.waitForFunction(() => document.querySelector('#counter .count')?.textContent === '5', null, { timeout: 10_000 });
@@ -34,7 +34,7 @@ for (const app of ['leptos', 'yew']) {
         assert.deepEqual((await env.server.requests(second)).map((r) => r.closed), [false]);
 
         await page.click('#unmount');
-        await page.waitForSelector('#counter .unmounted');
+        await page.waitForFunction(() => document.querySelector('#counter .unmounted') !== null);
         await settle(300);
         assert.deepEqual((await env.server.requests(second)).map((r) => r.closed), [true], 'unmounting closed the stream');
       } finally {

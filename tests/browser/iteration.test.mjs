@@ -87,12 +87,15 @@ test('an iterator dropped half-way stops holding reading back once it is garbage
       const source = new window.WasmEventSource(url, { maxQueuedEvents: 10 });
       window.forgotten.source = source;
       source.onmessage = () => (window.forgotten.count += 1);
-      // Take one event, then let the iterator go without return().
-      source[Symbol.asyncIterator]().next();
+      // Take one event and keep the iterator for now.
+      window.forgotten.iterator = source[Symbol.asyncIterator]();
+      window.forgotten.iterator.next();
     }, counter('&count=2000'));
     await sleep(500);
     const held = await env.evaluate(() => window.forgotten.count);
     assert.ok(held < 2000, `reading is held back while the iterator lives (${held} dispatched)`);
+    // Now let it go without return().
+    await env.evaluate(() => delete window.forgotten.iterator);
     for (let round = 0; round < 20; round++) {
       await cdp.send('HeapProfiler.collectGarbage');
       await sleep(100);

@@ -1,6 +1,7 @@
 // The packages as they would be published. The npm tarball (made by `npm pack`, whose
 // prepack builds pkg/) holds exactly the files it should, installs into a directory outside
-// the repository, and runs there in Node, Deno, Bun and a Vite build in Chromium. The crate
+// the repository, and runs there in Node, Deno, Bun and a Vite build in the browser under
+// test. The crate
 // publishes only its sources and documents, builds alone, and does not carry the npm binding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// EventStreamParser and parseEvents in headless Chromium, over real fetch() bodies from the
+// EventStreamParser and parseEvents in the browser under test, over real fetch() bodies from the
 // test server: every format rule gives what the native EventSource gives, whole and byte
 // by byte; leaving a loop early closes the connection; a failing body surfaces its error.
 import { describe, test } from 'node:test';

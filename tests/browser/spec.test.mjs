@@ -1,4 +1,4 @@
-// SSE-SPEC.md observed through the EventSource class in headless Chromium, against the
+// SSE-SPEC.md observed through the EventSource class in the browser under test, against the
 // test server: format rules (whole and byte by byte, and side by side with the native
 // EventSource), and connection rules.
 import { describe, test } from 'node:test';

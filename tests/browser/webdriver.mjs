@@ -1,6 +1,7 @@
 // A small W3C WebDriver client that gives WebKitGTK (WebKitWebDriver driving MiniBrowser,
 // under Xvfb) the page surface the browser tests use: newPage, goto, evaluate,
-// waitForFunction, click, screenshot, close. One driver session is one page.
+// waitForFunction, $eval, $$eval, click, screenshot, close. The driver allows one session:
+// each page is a window of it, and commands go one at a time, each to its page's window.
 import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -33,15 +34,16 @@ function decode(value) {
 
 class Page {
   #driver;
-  #session;
+  #window;
 
-  constructor(driver, session) {
+  constructor(driver, window) {
     this.#driver = driver;
-    this.#session = session;
+    this.#window = window;
   }
 
+  /** A command in this page's window (the driver allows one session, with many windows). */
   #command(method, path, body) {
-    return this.#driver.command(method, `/session/${this.#session}${path}`, body);
+    return this.#driver.inWindow(this.#window, path, method, body);
   }
 
   /** Page errors are not reported over classic WebDriver. */
@@ -52,11 +54,25 @@ class Page {
   }
 
   /** Runs `fn(arg)` in the page (it may be async) and returns its result. */
-  async evaluate(fn, arg) {
+  evaluate(fn, arg) {
+    return this.#run(`(${fn.toString()})(arguments[0])`, arg);
+  }
+
+  /** `fn` of the elements that match `selector`. */
+  $$eval(selector, fn) {
+    return this.#run(`(${fn.toString()})([...document.querySelectorAll(arguments[0])])`, selector);
+  }
+
+  /** `fn` of the first element that matches `selector`. */
+  $eval(selector, fn) {
+    return this.#run(`(${fn.toString()})(document.querySelector(arguments[0]))`, selector);
+  }
+
+  async #run(expression, arg) {
     const script = `${ENCODE}
       const done = arguments[arguments.length - 1];
       Promise.resolve()
-        .then(() => (${fn.toString()})(arguments[0]))
+        .then(() => ${expression})
         .then((value) => done({ value: encode(value) }), (error) => done({ error: String(error) + ' ' + (error && error.stack || '') }));`;
     const result = await this.#command('POST', '/execute/async', { script, args: [arg] });
     if (result?.error) throw new Error(`page.evaluate: ${result.error}`);
@@ -85,7 +101,7 @@ class Page {
   }
 
   async close() {
-    await this.#command('DELETE', '');
+    await this.#driver.closeWindow(this.#window);
   }
 }
 
@@ -115,25 +131,62 @@ export async function launchWebKit() {
     await sleep(100);
   }
   let version = '';
-  const pages = new Set();
+  let session = null;
+  let current = null;
+  const windows = new Set();
+  // One command at a time, each in its page's window.
+  let queue = Promise.resolve();
+  const exclusive = (work) => {
+    const run = queue.then(work, work);
+    queue = run.catch(() => {});
+    return run;
+  };
+  const select = async (window) => {
+    if (current !== window) {
+      await driver.command('POST', `/session/${session}/window`, { handle: window });
+      current = window;
+    }
+  };
+  driver.inWindow = (window, path, method, body) =>
+    exclusive(async () => {
+      await select(window);
+      return driver.command(method, `/session/${session}${path}`, body);
+    });
+  driver.closeWindow = (window) =>
+    exclusive(async () => {
+      windows.delete(window);
+      if (windows.size === 0) {
+        await driver.command('DELETE', `/session/${session}`);
+        session = null;
+        current = null;
+        return;
+      }
+      await select(window);
+      await driver.command('DELETE', `/session/${session}/window`);
+      // New windows open from the current one, so make an open window current again.
+      current = null;
+      await select(windows.values().next().value);
+    });
   return {
-    async newPage() {
-      const capabilities = { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } };
-      const { sessionId, capabilities: granted } = await driver.command('POST', '/session', { capabilities });
-      version = `${granted.browserName} ${granted.browserVersion}`;
-      await driver.command('POST', `/session/${sessionId}/timeouts`, { script: 600_000, pageLoad: 60_000 });
-      const page = new Page(driver, sessionId);
-      pages.add(page);
-      const close = page.close.bind(page);
-      page.close = async () => {
-        pages.delete(page);
-        await close();
-      };
-      return page;
-    },
+    newPage: () =>
+      exclusive(async () => {
+        if (!session) {
+          const capabilities = { alwaysMatch: { 'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] } } };
+          const created = await driver.command('POST', '/session', { capabilities });
+          session = created.sessionId;
+          version = `${created.capabilities.browserName} ${created.capabilities.browserVersion}`;
+          await driver.command('POST', `/session/${session}/timeouts`, { script: 600_000, pageLoad: 60_000 });
+          current = await driver.command('GET', `/session/${session}/window`);
+        } else {
+          current = (await driver.command('POST', `/session/${session}/window/new`, { type: 'tab' })).handle;
+          await driver.command('POST', `/session/${session}/window`, { handle: current });
+        }
+        windows.add(current);
+        return new Page(driver, current);
+      }),
     version: () => version,
     async close() {
-      for (const page of [...pages]) await page.close().catch(() => {});
+      if (session) await driver.command('DELETE', `/session/${session}`).catch(() => {});
       child.kill();
     },
   };
