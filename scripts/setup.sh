@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 
 log() { printf '[setup] %s\n' "$*"; }
 
-# The wasm-bindgen CLI must match the version the npm binding crate pins with `=` exactly.
+# The wasm-bindgen CLI must match the version the workspace pins with `=` exactly.
 wasm_bindgen_version() {
-  sed -n 's/^wasm-bindgen *= *{ *version *= *"=\([^"]*\)".*/\1/p; s/^wasm-bindgen *= *"=\([^"]*\)".*/\1/p' binding/Cargo.toml | head -n 1
+  sed -n 's/^wasm-bindgen *= *{ *version *= *"=\([^"]*\)".*/\1/p; s/^wasm-bindgen *= *"=\([^"]*\)".*/\1/p' Cargo.toml | head -n 1
 }
 
 as_root() {
@@ -27,7 +27,7 @@ ensure_wasm_target() {
 ensure_wasm_bindgen_cli() {
   local want have
   want=$(wasm_bindgen_version)
-  [ -n "$want" ] || { echo "cannot read the pinned wasm-bindgen version from binding/Cargo.toml" >&2; exit 1; }
+  [ -n "$want" ] || { echo "cannot read the pinned wasm-bindgen version from Cargo.toml" >&2; exit 1; }
   have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
   if [ "$have" = "$want" ]; then
     log "wasm-bindgen-cli $want present"
