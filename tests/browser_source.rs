@@ -71,6 +71,19 @@ async fn requests(key: &str) -> Vec<(Option<String>, bool)> {
         .collect()
 }
 
+/// [`requests`] once every one is closed, or after about `polls` × 50 ms.
+async fn settled_requests(key: &str, polls: u32) -> Vec<(Option<String>, bool)> {
+    let mut seen = requests(key).await;
+    for _ in 0..polls {
+        if seen.iter().all(|(_, closed)| *closed) {
+            break;
+        }
+        TimeoutFuture::new(50).await;
+        seen = requests(key).await;
+    }
+    seen
+}
+
 fn json_field(data: &str, path: &[&str]) -> JsValue {
     let mut value = js_sys::JSON::parse(data).unwrap();
     for name in path {
@@ -198,14 +211,7 @@ async fn a_hundred_thousand_events_over_two_hundred_drops_arrive_exactly_once() 
     // Each drop costs a reconnect; loopback may add a failed attempt of its own.
     assert!((200..=210).contains(&reconnects), "{reconnects} reconnects");
     drop(source);
-    let mut seen = requests(&key).await;
-    for _ in 0..50 {
-        if seen.iter().all(|(_, closed)| *closed) {
-            break;
-        }
-        TimeoutFuture::new(100).await;
-        seen = requests(&key).await;
-    }
+    let seen = settled_requests(&key, 100).await;
     assert_eq!(seen.len(), reconnects + 1);
     assert!(seen.iter().all(|(_, closed)| *closed), "the server saw every connection closed");
 }
@@ -285,15 +291,7 @@ async fn an_unread_failed_body_is_let_go_when_its_error_is_dropped() {
     assert!(matches!(error, Some(Err(Error::Status(_)))), "{error:?}");
     assert_eq!(requests(&key).await, [(None, false)], "the body is kept while its error lives");
     drop(error);
-    let mut seen = Vec::new();
-    for _ in 0..40 {
-        seen = requests(&key).await;
-        if seen.iter().all(|(_, closed)| *closed) {
-            break;
-        }
-        TimeoutFuture::new(50).await;
-    }
-    assert_eq!(seen, [(None, true)]);
+    assert_eq!(settled_requests(&key, 40).await, [(None, true)]);
 }
 
 #[wasm_bindgen_test]

@@ -4,7 +4,7 @@
 // The measured footprints are printed as test diagnostics.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NEEDS_CDP, freshKey, sleep, useTestPage } from './harness.mjs';
+import { NEEDS_CDP, freshKey, useTestPage } from './harness.mjs';
 
 const SOAK = process.env.SOAK === '1';
 const CYCLES = SOAK ? 10_000 : 1_000;
@@ -24,15 +24,6 @@ async function footprint() {
 }
 
 const MiB = 1024 * 1024;
-
-/** The server's log for `key` once every request in it is closed, or after 5 s. */
-async function settledRequests(key) {
-  for (let waited = 0; ; waited += 100) {
-    const requests = await env.server.requests(key);
-    if (waited >= 5000 || requests.every((request) => request.closed)) return requests;
-    await sleep(100);
-  }
-}
 
 test('100,000 events over 200 broken connections arrive exactly once, in order', async () => {
   const key = freshKey('exactly-once');
@@ -72,7 +63,7 @@ test('100,000 events over 200 broken connections arrive exactly once, in order',
   // Each of the 200 drops costs a reconnect; now and then loopback adds a failed attempt
   // of its own, which must not cost an event either.
   assert.ok(outcome.reconnects >= 200 && outcome.reconnects <= 210, `${outcome.reconnects} reconnects`);
-  const requests = await settledRequests(key);
+  const requests = await env.server.settledRequests(key);
   assert.equal(requests.length, outcome.reconnects + 1);
   assert.ok(requests.every((request) => request.closed), 'the server saw every connection closed');
 });
@@ -104,7 +95,7 @@ test(`${CYCLES} open/close cycles: no growth, and the server sees every connecti
   console.log(`# ${CYCLES} cycles in ${elapsed} ms; wasm ${before.wasm} -> ${afterCycles.wasm} B, heap ${before.heap} -> ${afterCycles.heap} B`);
   assert.equal(afterCycles.wasm, before.wasm, 'wasm memory grew');
   assert.ok(afterCycles.heap - before.heap < 2 * MiB, `JS heap grew by ${afterCycles.heap - before.heap} B`);
-  const requests = await settledRequests(key);
+  const requests = await env.server.settledRequests(key);
   assert.equal(requests.length, CYCLES + 100);
   const open = requests.flatMap((request, index) => (request.closed ? [] : [index]));
   assert.deepEqual(open, [], 'connections left open');
@@ -139,5 +130,5 @@ test(`a ${STREAM_EVENTS.toLocaleString('en')}-event stream: no growth in wasm me
   console.log(`# ${STREAM_EVENTS} events in ${elapsed} ms; wasm ${before.wasm} -> ${afterStream.wasm} B, heap ${before.heap} -> ${afterStream.heap} B`);
   assert.ok(afterStream.wasm - before.wasm <= 256 * 1024, `wasm memory grew by ${afterStream.wasm - before.wasm} B`);
   assert.ok(afterStream.heap - before.heap < 2 * MiB, `JS heap grew by ${afterStream.heap - before.heap} B`);
-  assert.equal((await settledRequests(key))[0].closed, true);
+  assert.equal((await env.server.settledRequests(key))[0].closed, true);
 });

@@ -134,11 +134,7 @@ test('a wrong Content-Type fails at the headers while its body still trickles in
   }, url);
   assert.ok(outcome.failedAfter < 1500, `failed after ${Math.round(outcome.failedAfter)} ms`);
   assert.deepEqual({ ...outcome, failedAfter: 0 }, { failedAfter: 0, readyState: 2, reason: 'content-type', status: 200, body: beats.slice(0, 21) });
-  let requests = await env.server.requests(key);
-  for (let waited = 0; !requests[0].closed && waited < 3000; waited += 50) {
-    await sleep(50);
-    requests = await env.server.requests(key);
-  }
+  const requests = await env.server.settledRequests(key, 3000);
   assert.equal(requests[0].closed, true, 'the body is cancelled once its start is read');
   assert.equal(requests.length, 1);
 });

@@ -47,6 +47,14 @@ export async function startServer() {
       const response = await fetch(`${primary}/log?key=${encodeURIComponent(key)}`);
       return response.json();
     },
+    /** The requests for `key` once every one of them is closed (preflights aside), or after `ms`. */
+    async settledRequests(key, ms = 5000) {
+      for (let waited = 0; ; waited += 50) {
+        const requests = await this.requests(key);
+        if (waited >= ms || (requests.length > 0 && requests.every((r) => r.preflight || r.closed))) return requests;
+        await sleep(50);
+      }
+    },
     async stop() {
       child.stdin.end();
       if (child.exitCode === null) await once(child, 'exit');
