@@ -78,7 +78,7 @@ describe('connection rules', () => {
   });
 
   for (const retry of [200, 500, 1000]) {
-    test(`retry: ${retry}: each reconnect comes ${retry} ms after the body ended, never sooner, as native`, async () => {
+    test(`retry: ${retry}: each reconnect comes ${retry} ms after the body ended, never sooner, as native`, async (t) => {
       const gaps = {};
       for (const kind of ['wasm', 'native']) {
         const key = freshKey();
@@ -91,6 +91,7 @@ describe('connection rules', () => {
       }
       // Measured at the server: from sending the end of one body to the next request.
       const note = `gaps ours ${gaps.wasm}, native ${gaps.native}`;
+      t.diagnostic(`retry: ${retry}: ${note} ms`);
       assert.equal(gaps.wasm.length, 2, note);
       assert.ok([...gaps.wasm, ...gaps.native].every((gap) => gap >= retry - 1), `never sooner: ${note}`);
       assert.ok(gaps.wasm.every((gap) => gap <= retry + 250), `not much later: ${note}`);
