@@ -156,6 +156,8 @@ pub enum Reason {
     Network,
     /// No byte arrived within the stall timeout.
     Stalled,
+    /// The transport suspended the connection (see [`Engine::suspend`]).
+    Suspended,
 }
 
 /// What the transport must do next.
@@ -323,6 +325,21 @@ impl Engine {
     pub fn on_stall(&mut self) {
         if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
             self.reconnect(Reason::Stalled, None);
+        }
+    }
+
+    /// The transport stops the connection for a reason of its own (the device went
+    /// offline, the page was hidden): like a lost connection, CONNECTING follows with
+    /// [`Action::Reconnecting`] (reason [`Reason::Suspended`]), but the attempt counts
+    /// neither against `max_retries` nor towards the backoff, since no server failed. The
+    /// transport calls [`Engine::on_retry_timer`] when it resumes, which may be before the
+    /// delay. Does nothing while already waiting, closed or not started.
+    pub fn suspend(&mut self) {
+        if matches!(self.phase, Phase::Requesting | Phase::Streaming) {
+            self.parser.end_stream();
+            let delay_ms = self.next_delay_ms(None);
+            self.phase = Phase::Waiting;
+            self.actions.push_back(Action::Reconnecting { delay_ms, reason: Reason::Suspended });
         }
     }
 

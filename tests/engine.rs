@@ -536,3 +536,74 @@ fn nonsensical_policies_are_refused() {
     assert_eq!(refuse(short_max), Some(ConfigError::MaxDelay));
     assert_eq!(refuse(RetryPolicy::default()), None);
 }
+
+// Suspending (offline, hidden page): a reconnect that spends nothing.
+
+#[test]
+fn suspending_spends_no_retry_and_no_backoff() {
+    let policy = RetryPolicy { max_retries: Some(0), initial_delay_ms: 1_000, ..no_jitter() };
+    let mut engine = engine_with(policy);
+    engine.connect();
+    drain(&mut engine);
+    for _ in 0..5 {
+        engine.suspend();
+        let waiting = Action::Reconnecting { delay_ms: 1_000, reason: Reason::Suspended };
+        assert_eq!(drain(&mut engine), [waiting], "max_retries 0 still waits, and the wait never grows");
+        assert_eq!(engine.ready_state(), ReadyState::Connecting);
+        engine.on_retry_timer();
+        assert_eq!(drain(&mut engine), [connect("")]);
+    }
+    engine.on_network_error();
+    let failed = Action::Failed { reason: Reason::Network, retries_exhausted: true };
+    assert_eq!(drain(&mut engine), [failed], "a real failure still counts");
+}
+
+#[test]
+fn suspending_an_open_stream_drops_the_cut_event_and_resumes_from_the_last_id() {
+    let mut engine = engine();
+    open(&mut engine);
+    engine.on_chunk(b"id: 7\ndata: whole\n\ndata: cut");
+    drain(&mut engine);
+    engine.suspend();
+    assert!(matches!(
+        drain(&mut engine).as_slice(),
+        [Action::Reconnecting { reason: Reason::Suspended, .. }]
+    ));
+    engine.on_retry_timer();
+    assert_eq!(drain(&mut engine), [connect("7")]);
+}
+
+#[test]
+fn suspending_while_waiting_closed_or_unstarted_does_nothing() {
+    let mut engine = engine();
+    engine.suspend();
+    assert_eq!(drain(&mut engine), []);
+    open(&mut engine);
+    engine.on_end();
+    drain(&mut engine);
+    engine.suspend();
+    assert_eq!(drain(&mut engine), [], "already waiting");
+    engine.close();
+    engine.suspend();
+    assert_eq!(drain(&mut engine), []);
+    assert_eq!(engine.ready_state(), ReadyState::Closed);
+}
+
+#[test]
+fn suspending_keeps_the_backoff_reached_by_real_failures() {
+    let mut engine = engine_with(RetryPolicy { initial_delay_ms: 1_000, ..no_jitter() });
+    engine.connect();
+    engine.on_network_error();
+    engine.on_retry_timer();
+    engine.on_network_error();
+    let second = drain(&mut engine);
+    assert!(matches!(second.last(), Some(Action::Reconnecting { delay_ms: 2_000, .. })), "{second:?}");
+    engine.on_retry_timer();
+    engine.suspend();
+    let suspended = drain(&mut engine);
+    assert!(matches!(suspended.last(), Some(Action::Reconnecting { delay_ms: 2_000, .. })), "{suspended:?}");
+    engine.on_retry_timer();
+    engine.on_network_error();
+    let third = drain(&mut engine);
+    assert!(matches!(third.last(), Some(Action::Reconnecting { delay_ms: 4_000, .. })), "{third:?}");
+}

@@ -23,6 +23,7 @@ fn reason_name(reason: Reason) -> &'static str {
         Reason::BodyEnded => "ended",
         Reason::Network => "network",
         Reason::Stalled => "stalled",
+        Reason::Suspended => "suspended",
     }
 }
 
@@ -109,6 +110,12 @@ impl EngineHandle {
     /// No byte arrived within the stall timeout.
     pub fn stall(&mut self) -> String {
         self.engine.on_stall();
+        self.drain()
+    }
+
+    /// The transport stops the connection (offline, page hidden) without spending a retry.
+    pub fn suspend(&mut self) -> String {
+        self.engine.suspend();
         self.drain()
     }
 
