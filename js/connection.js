@@ -114,6 +114,30 @@ class FailedBody {
   }
 }
 
+/** Whether the device reports no network (browsers and workers; elsewhere never). */
+const isOffline = () => globalThis.navigator?.onLine === false;
+
+/** Whether this page is hidden (a document's tab in the background; never in a worker). */
+export const isPageHidden = () => globalThis.document?.visibilityState === 'hidden';
+
+/**
+ * Calls `onOnline` and `onOffline` when the network comes and goes, and `onVisibility`
+ * when the page is shown or hidden, where the platform reports them; returns the undo.
+ */
+export function watchEnvironment({ onOnline, onOffline, onVisibility }) {
+  const global = globalThis;
+  const doc = global.document;
+  if (typeof global.addEventListener !== 'function') return () => {};
+  global.addEventListener('online', onOnline);
+  global.addEventListener('offline', onOffline);
+  if (onVisibility) doc?.addEventListener('visibilitychange', onVisibility);
+  return () => {
+    global.removeEventListener('online', onOnline);
+    global.removeEventListener('offline', onOffline);
+    if (onVisibility) doc?.removeEventListener('visibilitychange', onVisibility);
+  };
+}
+
 /** A fetch result's headers as a Headers, whatever a custom fetch returned. */
 function headersOf(response) {
   const { headers } = response;
@@ -153,10 +177,29 @@ export class Connection {
   #paused = null;
   /** The body of the last failed response, until the next attempt lets it go. */
   #failedBody = null;
+  /** Whether a reconnect delay is running that the network or the page may cut short. */
+  #wakeable = false;
+  /** The Last-Event-ID of a request due while suspended, sent when the suspension ends. */
+  #heldRequest = null;
+  /** Why the engine was last suspended: 'offline' or 'hidden'. */
+  #suspendReason = 'offline';
+  /** Whether the stream counts as hidden (the page's own visibility unless told otherwise). */
+  #hidden;
+  #unwatch;
 
+  /**
+   * `options.hidden`, when given, replaces the page's visibility for pauseWhenHidden; the
+   * owner then calls visibilityChanged() itself.
+   */
   constructor(options, sink) {
     this.#options = options;
     this.#sink = sink;
+    this.#hidden = options.hidden ?? isPageHidden;
+    this.#unwatch = watchEnvironment({
+      onOnline: () => this.wake(),
+      onOffline: () => this.#suspend('offline'),
+      onVisibility: options.hidden ? undefined : () => this.visibilityChanged(),
+    });
     this.#lastEventId = options.lastEventId ?? '';
     this.#engine = new Engine(
       options.initialDelay,
@@ -191,6 +234,46 @@ export class Connection {
     paused?.release();
   }
 
+  /**
+   * The page was shown or hidden: a visible page cuts a reconnect delay short; with
+   * pauseWhenHidden, a hidden one suspends the connection until it is shown again.
+   */
+  visibilityChanged() {
+    if (!this.#hidden()) this.wake();
+    else if (this.#options.pauseWhenHidden) this.#suspend('hidden');
+  }
+
+  /**
+   * Reconnects now if a reconnect is waiting and nothing suspends the connection: the
+   * network is back, or the page shown. A wait that a Retry-After header asked for is kept.
+   */
+  wake() {
+    if (this.#closed || this.#suspendedBy()) return;
+    const held = this.#heldRequest;
+    if (held !== null) {
+      this.#heldRequest = null;
+      this.#request(held);
+    } else if (this.#wakeable) {
+      clearTimeout(this.#retryTimer);
+      this.#wakeable = false;
+      this.#run(this.#engine.retryTimer());
+    }
+  }
+
+  /** What keeps the connection from running now: 'offline', 'hidden', or null. */
+  #suspendedBy() {
+    if (isOffline()) return 'offline';
+    if (this.#options.pauseWhenHidden && this.#hidden()) return 'hidden';
+    return null;
+  }
+
+  /** Stops a request or stream that is running, for `reason`, without spending a retry. */
+  #suspend(reason) {
+    if (this.#closed || !this.#controller) return;
+    this.#suspendReason = reason;
+    this.#run(this.#engine.suspend());
+  }
+
   /** Ends the connection for good: aborts the request, cancels timers, frees the engine. */
   close() {
     if (this.#closed) return;
@@ -201,6 +284,7 @@ export class Connection {
   /** close(), except that the body of a response that failed for good stays readable. */
   #shutdown() {
     this.#closed = true;
+    this.#unwatch();
     this.#paused?.release();
     this.#abandon();
     clearTimeout(this.#retryTimer);
@@ -224,8 +308,10 @@ export class Connection {
         case 105: // i: the last event id changed
           this.#lastEventId = token.slice(1);
           break;
-        case 99: // c: connect
-          this.#request(token.slice(1));
+        case 99: // c: connect, unless offline or paused: then once that ends
+          this.#wakeable = false;
+          if (this.#suspendedBy()) this.#heldRequest = token.slice(1);
+          else this.#request(token.slice(1));
           break;
         case 111: // o: open
           sink.open(this.#response);
@@ -236,11 +322,15 @@ export class Connection {
         case 114: {
           // r: reconnect after the delay; the reason is the next token
           const delay = Number(token.slice(1));
+          let reason = tokens[++i];
+          if (reason === 'suspended') reason = this.#suspendReason;
           this.#abandon();
+          this.#wakeable = !failure?.headers?.has('retry-after');
           this.#retryTimer = setTimeout(() => {
+            this.#wakeable = false;
             if (!this.#closed) this.#run(this.#engine.retryTimer());
           }, delay);
-          sink.error({ ...failure, reason: tokens[++i], willRetry: true, retryIn: delay });
+          sink.error({ ...failure, reason, willRetry: true, retryIn: delay });
           break;
         }
         case 102: {
@@ -256,6 +346,16 @@ export class Connection {
         default:
           throw new Error(`wasm-eventsource: unknown engine action ${token}`);
       }
+    }
+  }
+
+  /** The request or the body failed: while offline that spends no retry. */
+  #networkError(cause) {
+    if (isOffline()) {
+      this.#suspendReason = 'offline';
+      this.#run(this.#engine.suspend(), { cause });
+    } else {
+      this.#run(this.#engine.networkError(), { cause });
     }
   }
 
@@ -311,7 +411,7 @@ export class Connection {
       this.#armStallTimer(generation);
       response = await (options.fetch ? options.fetch(url, init) : fetch(url, init));
     } catch (cause) {
-      if (current()) this.#run(this.#engine.networkError(), { cause });
+      if (current()) this.#networkError(cause);
       return;
     }
     if (!current()) return;
@@ -319,7 +419,7 @@ export class Connection {
       await this.#read(response, generation, controller);
     } catch (cause) {
       // Whatever a custom fetch returned, a throw here is an error event, never a rejection.
-      if (current()) this.#run(this.#engine.networkError(), { cause });
+      if (current()) this.#networkError(cause);
     }
   }
 
@@ -354,7 +454,7 @@ export class Connection {
       try {
         result = reader ? await reader.read() : { done: true };
       } catch (cause) {
-        if (current()) this.#run(this.#engine.networkError(), { cause });
+        if (current()) this.#networkError(cause);
         return;
       }
       if (!current()) return;

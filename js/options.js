@@ -110,6 +110,10 @@ export function normalizeInit(init) {
     fail('lastEventIdParam must be a non-empty string (the query parameter name)');
   }
   if (lastEventId !== undefined && /[\r\n\0]/.test(lastEventId)) fail('lastEventId cannot contain CR, LF or NUL');
+  const { share } = init;
+  if (share !== undefined && share !== true && share !== false && (typeof share !== 'string' || share === '')) {
+    fail('share must be true, false, or a non-empty string naming the shared stream');
+  }
   return {
     withCredentials: Boolean(init.withCredentials),
     headers: checkHeaders(init.headers),
@@ -121,6 +125,8 @@ export function normalizeInit(init) {
     onComment: init.onComment,
     lastEventId,
     lastEventIdParam,
+    share: share || undefined,
+    pauseWhenHidden: Boolean(init.pauseWhenHidden),
     stallTimeout: optionalNumber(init.stallTimeout, 'stallTimeout'),
     maxEventSize: optionalNumber(init.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
     maxErrorBodySize: optionalNumber(init.maxErrorBodySize, 'maxErrorBodySize', { integer: true }),

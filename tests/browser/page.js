@@ -62,6 +62,32 @@ window.record = (kind, url, init = {}, stop = {}) =>
     });
   });
 
+/**
+ * Opens a source (`kind` 'native' or 'wasm') that records into `window.trail`: each
+ * message's data, lastEventId and arrival time, and the open and error events.
+ */
+window.follow = (kind, url, init = {}) => {
+  const Source = kind === 'native' ? NativeEventSource : EventSource;
+  const source = new Source(url, init);
+  const trail = { source, data: [], ids: [], times: [], events: [] };
+  source.addEventListener('open', (event) => trail.events.push(note(source, event)));
+  source.addEventListener('error', (event) => trail.events.push(note(source, event)));
+  source.addEventListener('message', (event) => {
+    trail.data.push(event.data);
+    trail.ids.push(event.lastEventId);
+    trail.times.push(performance.now());
+  });
+  window.trail = trail;
+  return source.readyState;
+};
+
+/** Makes the page look shown or hidden (`visibilityState`, `hidden`) and says so. */
+window.setVisibility = (state) => {
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => state });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => state === 'hidden' });
+  document.dispatchEvent(new Event('visibilitychange'));
+};
+
 /** The size of the package's WebAssembly memory, in bytes (it only ever grows). */
 window.wasmMemoryBytes = async () => (await init()).memory.buffer.byteLength;
 
