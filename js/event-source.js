@@ -2,6 +2,7 @@
 // fetch transport, plus the options the native one lacks.
 import { Connection } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
+import { SharedConnection, canShare } from './shared.js';
 import { loadWasm } from './wasm.js';
 
 const CONNECTING = 0;
@@ -287,7 +288,8 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) {
       return;
     }
-    this.#connection = new Connection(options, {
+    const Link = options.share && canShare() ? SharedConnection : Connection;
+    this.#connection = new Link(options, {
       open: (response) => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = OPEN;

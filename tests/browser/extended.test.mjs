@@ -384,6 +384,9 @@ test('bad options fail at once with a clear error', async () => {
       attempt({ maxQueuedEvents: Infinity }),
       attempt({ retry: { maxDelay: 1000 } }),
       attempt({ lastEventIdParam: '' }),
+      attempt({ share: '' }),
+      attempt({ share: 1 }),
+      attempt({ share: 'feed', pauseWhenHidden: true }),
     ];
   });
   assert.match(errors[0], /^TypeError: .*GET request cannot have a body/);
@@ -403,6 +406,9 @@ test('bad options fail at once with a clear error', async () => {
   assert.equal(errors[14], 'ok');
   assert.match(errors[15], /^RangeError: .*maxDelay must be >= retry.initialDelay \(3000\)/, 'below the default initialDelay');
   assert.match(errors[16], /^TypeError: .*lastEventIdParam/);
+  assert.match(errors[17], /^TypeError: .*share must be/);
+  assert.match(errors[18], /^TypeError: .*share must be/);
+  assert.equal(errors[19], 'ok');
 });
 
 test('lastEventId and a custom fetch are used', async () => {

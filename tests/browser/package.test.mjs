@@ -32,6 +32,8 @@ const NPM_FILES = [
   'js/node.js',
   'js/options.js',
   'js/parse.js',
+  'js/replay.js',
+  'js/shared.js',
   'js/wasm.js',
   'package.json',
   'pkg/wasm_eventsource.js',

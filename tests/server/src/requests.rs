@@ -34,6 +34,7 @@ impl Log {
     /// Marks request `index` of `key` as closed (the client went away, or the body ended).
     pub fn mark_closed(&self, key: &str, index: usize) {
         self.set(key, index, "closed", Value::Bool(true));
+        self.set(key, index, "closedAt", Value::from(now_ms()));
     }
 
     /// Notes when the server sent the end of request `index`'s body.
@@ -51,7 +52,8 @@ impl Log {
 
 /// The JSON record of one request: method, headers (values as their raw bytes decoded
 /// as UTF-8, so a Last-Event-ID sent as UTF-8 bytes reads back as the original text), and
-/// `at`, when it arrived (`endedAt` is added when its body ends; both from [`now_ms`]).
+/// `at`, when it arrived (`endedAt` is added when its body ends, `closedAt` when the
+/// response is dropped; all from [`now_ms`]).
 pub fn describe(method: &Method, headers: &HeaderMap, query: &Params) -> Value {
     let headers: serde_json::Map<String, Value> = headers
         .iter()

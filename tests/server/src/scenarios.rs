@@ -71,10 +71,12 @@ async fn record(
 }
 
 /// Sends `chunks` with `delay` between them, then ends as told.
-fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: CloseGuard) -> Body {
+/// The chunks `delay` apart (`Pace::first` before the second chunk), then the ending.
+fn stream_body(chunks: Vec<Vec<u8>>, pace: Pace, ending: Ending, guard: CloseGuard) -> Body {
     let stream = async_stream::stream! {
         let guard = guard;
         for (index, chunk) in chunks.into_iter().enumerate() {
+            let delay = if index == 1 { pace.first } else { pace.delay };
             if index > 0 && !delay.is_zero() {
                 tokio::time::sleep(delay).await;
             }
@@ -92,6 +94,21 @@ fn stream_body(chunks: Vec<Vec<u8>>, delay: Duration, ending: Ending, guard: Clo
         }
     };
     Body::from_stream(stream)
+}
+
+/// How a scripted body spaces its chunks.
+#[derive(Clone, Copy, Default)]
+struct Pace {
+    /// Between chunks.
+    delay: Duration,
+    /// Between the first chunk (the head) and the second.
+    first: Duration,
+}
+
+impl Pace {
+    fn every(delay: Duration) -> Pace {
+        Pace { delay, first: delay }
+    }
 }
 
 fn event_stream_response(status: StatusCode, content_type: Option<&str>, body: Body) -> Response {
@@ -141,8 +158,11 @@ pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Req
     let content_type = (content_type != "none").then_some(content_type);
     let ending = if later.is_some() { Ending::Hang } else { Ending::from(&params) };
     let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
-    let mut response =
-        event_stream_response(status, content_type.as_deref(), stream_body(chunks, delay, ending, guard));
+    let mut response = event_stream_response(
+        status,
+        content_type.as_deref(),
+        stream_body(chunks, Pace::every(delay), ending, guard),
+    );
     if let Some(value) = params.text("retry_after").and_then(|value| HeaderValue::from_str(&value).ok()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
@@ -165,7 +185,8 @@ pub async fn redirect(State(log): State<Log>, RawQuery(query): RawQuery, request
 
 /// `/sse/counter`: events `id: n / data: n` from the one after `Last-Event-ID` (or 1) up
 /// to `count`, `per` events per connection (then the body ends and the client resumes),
-/// `interval` ms apart, after a `retry:` of `retry` ms (default 10).
+/// `interval` ms apart, after a `retry:` of `retry` ms (default 10); the first event comes
+/// `start` ms after the head when the stream starts from the beginning (default `interval`).
 pub async fn counter(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     let (number, _, _, headers) = record(&log, request, &params).await;
@@ -187,11 +208,12 @@ pub async fn counter(State(log): State<Log>, RawQuery(query): RawQuery, request:
         Ending::Close
     };
     let delay = Duration::from_millis(params.number("interval").unwrap_or(0));
+    let first = params.number("start").filter(|_| resume_after == 0).map_or(delay, Duration::from_millis);
     let guard = CloseGuard { log, key: params.text("key"), index: number.saturating_sub(1) };
     event_stream_response(
         StatusCode::OK,
         Some("text/event-stream"),
-        stream_body(chunks, delay, ending, guard),
+        stream_body(chunks, Pace { delay, first }, ending, guard),
     )
 }
 
@@ -217,7 +239,7 @@ pub async fn echo(State(log): State<Log>, RawQuery(query): RawQuery, request: Re
     event_stream_response(
         StatusCode::OK,
         Some("text/event-stream"),
-        stream_body(chunks, Duration::ZERO, Ending::from(&params), guard),
+        stream_body(chunks, Pace::default(), Ending::from(&params), guard),
     )
 }
 
@@ -265,7 +287,7 @@ pub async fn sequence(State(log): State<Log>, RawQuery(query): RawQuery, request
     event_stream_response(
         StatusCode::OK,
         Some("text/event-stream"),
-        stream_body(chunks, Duration::ZERO, ending, guard),
+        stream_body(chunks, Pace::default(), ending, guard),
     )
 }
 
