@@ -188,6 +188,22 @@ for (const button of document.querySelectorAll('[data-fault]')) {
 }
 document.querySelector('#faults-close').onclick = () => Object.values(faults).forEach((c) => c.close());
 
+const tabs = pair('tabs');
+function connectTabs() {
+  for (const [client, column] of Object.entries(tabs)) {
+    const source = column.connect(`/demo/tabs/${client}`, { share: true });
+    source.addEventListener('message', (event) => {
+      const { connections } = JSON.parse(event.data);
+      column.output.textContent = `The server holds ${connections} connection${connections === 1 ? '' : 's'} for this client.`;
+    });
+  }
+}
+document.querySelector('#tabs-connect').onclick = connectTabs;
+document.querySelector('#tabs-open').onclick = () => window.open('/#tabs', '_blank');
+document.querySelector('#tabs-close').onclick = () => Object.values(tabs).forEach((c) => c.close());
+// A tab opened by "Open another tab" joins at once.
+if (location.hash === '#tabs') connectTabs();
+
 // Link the Leptos and Yew example apps only when this checkout has them built.
 const examples = document.querySelector('#examples-list');
 for (const name of ['leptos', 'yew']) {

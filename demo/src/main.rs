@@ -9,6 +9,7 @@ mod chat;
 mod faults;
 mod sse;
 mod streams;
+mod tabs;
 mod tokens;
 
 use axum::Router;
@@ -23,6 +24,8 @@ pub struct Demo {
     pub tokens: tokens::Tokens,
     /// Fires to drop every open clock connection at once.
     pub drops: streams::DropSwitch,
+    /// Open connections of the tab-sharing panel's stream, per client.
+    pub tabs: tabs::TabCounts,
 }
 
 fn app(root: &Path) -> Router {
@@ -33,6 +36,7 @@ fn app(root: &Path) -> Router {
         .route("/demo/auth/stream", get(streams::authenticated))
         .route("/demo/chat", post(chat::reply))
         .route("/demo/fault/{kind}", get(faults::fault))
+        .route("/demo/tabs/{client}", get(tabs::tabs))
         .route("/demo/{*unknown}", get(streams::unknown).post(streams::unknown))
         .nest_service("/pkg", ServeDir::new(root.join("pkg")))
         .nest_service("/js", ServeDir::new(root.join("js")));

@@ -33,7 +33,9 @@ before(async () => {
   assert.ok(base, 'the demo printed its URL');
   demo.stdout.on('data', () => {});
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  const viewport = { width: 1200, height: 1000 };
+  // In Chromium, a context of its own, in which the tab-sharing panel opens a second tab.
+  page = ENGINE === 'chromium' ? await (await browser.newContext({ viewport })).newPage() : await browser.newPage({ viewport });
   await page.goto(`${base}/`);
   await page.waitForFunction(() => window.demoReady === true);
 });
@@ -139,6 +141,32 @@ test('faults: each one shows what the client did about it', async () => {
   await mkdir(artifacts, { recursive: true });
   await page.screenshot({ path: `${artifacts}/demo.png`, fullPage: true });
   await page.click('#faults-close');
+});
+
+test('tabs: two tabs share one connection, while the native client holds one per tab', async () => {
+  await page.click('#tabs-connect');
+  // A second tab of the same browser context, as "Open another tab" opens it.
+  const sibling = ENGINE === 'chromium' ? await page.context().newPage() : await browser.newPage();
+  const says = (tab, client, count) =>
+    tab.waitForFunction(
+      ([selector, wanted]) => document.querySelector(`${selector} .output`).textContent.includes(wanted),
+      [column('tabs', client), `holds ${count} connection`],
+      { timeout: 10_000 },
+    );
+  try {
+    await sibling.goto(`${base}/#tabs`);
+    await sibling.waitForFunction(() => window.demoReady === true);
+    for (const tab of [page, sibling]) {
+      await says(tab, 'native', 2);
+      await says(tab, 'wasm', 1);
+    }
+    assert.match(await sibling.evaluate(() => document.querySelector('[data-panel=tabs] [data-client=wasm] .gap').textContent), /no gap/);
+  } finally {
+    await sibling.close();
+  }
+  await says(page, 'native', 1);
+  await says(page, 'wasm', 1);
+  await page.click('#tabs-close');
 });
 
 test('bad input is refused clearly, and a stalled client does not hold up others', async () => {
