@@ -65,6 +65,22 @@ export interface EventSourceInit {
    * (`Access-Control-Allow-Headers: Last-Event-ID`); the native client's needs none.
    */
   lastEventIdParam?: string;
+  /**
+   * Share one connection among the pages (tabs, frames, workers) of this origin that open
+   * the same stream: `true` shares by method and URL, a string names the stream. One page
+   * holds a Web Lock and runs the connection with its own options; the others get the same
+   * events, readyState and lastEventId over a BroadcastChannel. When that page goes, the
+   * next one takes over and resumes from the last event id, skipping events repeated.
+   * close() detaches only this page. Where Web Locks or BroadcastChannel are missing, the
+   * source connects by itself.
+   */
+  share?: boolean | string;
+  /**
+   * Close the stream while the page is hidden (with `share`, while every page of the stream
+   * is) and reconnect, from the last event id, once it is shown: an `error` event with reason
+   * `hidden` marks the pause. Off by default.
+   */
+  pauseWhenHidden?: boolean;
   /** Aborting it closes the source. */
   signal?: AbortSignal;
   /** A replacement for the global fetch (for instrumentation or tests). */
@@ -73,8 +89,19 @@ export interface EventSourceInit {
   onComment?: (text: string) => void;
 }
 
-/** Why an error event fired. */
-export type ErrorReason = 'status' | 'content-type' | 'network' | 'stalled' | 'ended' | 'event-too-large';
+/**
+ * Why an error event fired. `offline`: the device lost the network (no retry is spent; the
+ * source reconnects when it is back); `hidden`: paused by `pauseWhenHidden`.
+ */
+export type ErrorReason =
+  | 'status'
+  | 'content-type'
+  | 'network'
+  | 'stalled'
+  | 'ended'
+  | 'event-too-large'
+  | 'offline'
+  | 'hidden';
 
 /** The `open` event: the response's status and headers. */
 export declare class EventSourceOpenEvent extends Event {

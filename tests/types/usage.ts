@@ -26,7 +26,10 @@ const init: EventSourceInit = {
   fetch: (input, options) => fetch(input, options),
   onComment: (text) => console.debug(text.length),
   lastEventId: '41',
+  share: 'prices',
+  pauseWhenHidden: true,
 };
+new EventSource('/feed', { share: true });
 
 const source = new EventSource<'tick' | 'done'>('/stream', init);
 const state: 0 | 1 | 2 = source.readyState;
@@ -112,6 +115,8 @@ source.readyState = 1;
 new EventSource('/x', { retry: { factor: '2' } });
 // @ts-expect-error a header function must return headers
 new EventSource('/x', { headers: () => 42 });
+// @ts-expect-error share is true or a stream's name
+new EventSource('/x', { share: 1 });
 // @ts-expect-error the url is required
 new EventSource();
 
