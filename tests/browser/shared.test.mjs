@@ -12,8 +12,9 @@ const PAGES = 8;
 const numbers = (count) => Array.from({ length: count }, (_, i) => String(i + 1));
 
 /**
- * `n` pages of one origin and one connection pool, each on the test page: a fresh browser
- * context in Chromium; elsewhere the browser's own, which the suite's page shares.
+ * `n` pages of one origin and one connection pool, each on the test page and shown: a
+ * fresh browser context in Chromium; elsewhere the browser's own, which the suite's page
+ * shares.
  */
 async function openPages(n) {
   const context = ENGINE === 'chromium' ? await env.browser.newContext() : env.browser;
@@ -23,6 +24,9 @@ async function openPages(n) {
     page.on('pageerror', (error) => console.error(`page ${i} error:`, error));
     await page.goto(`${env.server.primary}/browser/page.html`);
     await page.waitForFunction(() => window.ready === true);
+    // Background tabs are hidden in some engines: every page starts out shown here, and
+    // the tests hide them as they need.
+    await page.evaluate(() => window.setVisibility('visible'));
     const close = page.close.bind(page);
     let closed;
     page.close = () => (closed ??= close());
