@@ -1,9 +1,9 @@
 // The EventSource class: the native EventSource's surface over the Rust engine and
 // fetch transport, plus the options the native one lacks.
-import { Connection } from './connection.js';
+import { Connection, EarlyRequest } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
 import { SharedConnection, canShare } from './shared.js';
-import { loadWasm } from './wasm.js';
+import { loadWasm, wasmLoaded } from './wasm.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -50,6 +50,36 @@ export class EventSourceErrorEvent extends Event {
     const body = this.#body;
     if (body === undefined || body === null) return Promise.resolve('');
     return typeof body === 'string' ? Promise.resolve(body) : body.text();
+  }
+}
+
+/**
+ * The message events: real MessageEvents whose data, lastEventId and origin are read from
+ * fields. Building one skips the MessageEventInit dictionary, which costs more than the
+ * dispatch itself.
+ */
+class SseMessageEvent extends MessageEvent {
+  #data;
+  #lastEventId;
+  #origin;
+
+  constructor(type, data, lastEventId, origin) {
+    super(type);
+    this.#data = data;
+    this.#lastEventId = lastEventId;
+    this.#origin = origin;
+  }
+
+  get data() {
+    return this.#data;
+  }
+
+  get lastEventId() {
+    return this.#lastEventId;
+  }
+
+  get origin() {
+    return this.#origin;
   }
 }
 
@@ -170,6 +200,8 @@ export class EventSource extends EventTarget {
   #readyState = CONNECTING;
   #connection = null;
   #handlers = new Map();
+  /** The event types that ever had a listener: events of other types are not even built. */
+  #listened = new Set();
   #iterators = new Set();
   /** How many iterators are full; while any is, the body is not read. */
   #fullIterators = 0;
@@ -178,6 +210,8 @@ export class EventSource extends EventTarget {
   #detachSignal = null;
   /** The unread body of the response that made the source fail, until close(). */
   #failedBody = null;
+  /** The first request, sent before the WebAssembly module was ready, until #start. */
+  #early = null;
 
   constructor(url, init) {
     super();
@@ -201,9 +235,17 @@ export class EventSource extends EventTarget {
       // A long-lived signal must not keep closed sources alive.
       this.#detachSignal = () => signal.removeEventListener('abort', onAbort);
     }
+    // The first request need not wait for the WebAssembly module: send it while it loads.
+    if (!wasmLoaded() && !options.share && EarlyRequest.wanted(options)) this.#early = new EarlyRequest(options);
     loadWasm()
       .then(() => this.#start(options))
       .catch((cause) => this.#fail({ reason: 'network', cause }));
+  }
+
+  /** EventTarget's addEventListener, noting the type (see #listened). */
+  addEventListener(type, listener, options) {
+    if (listener) this.#listened.add(String(type));
+    super.addEventListener(type, listener, options);
   }
 
   /** The resolved URL of the stream. */
@@ -288,6 +330,8 @@ export class EventSource extends EventTarget {
     if (this.#readyState === CLOSED) {
       return;
     }
+    const early = this.#early;
+    this.#early = null;
     const Link = options.share && canShare() ? SharedConnection : Connection;
     this.#connection = new Link(options, {
       open: (response) => {
@@ -297,14 +341,16 @@ export class EventSource extends EventTarget {
       },
       message: (type, data, lastEventId, origin) => {
         if (this.#readyState === CLOSED) return;
-        const event = new MessageEvent(type, { data, lastEventId, origin });
+        // Nobody would see it: no listener for its type, and no loop.
+        if (this.#iterators.size === 0 && !this.#listened.has(type)) return;
+        const event = new SseMessageEvent(type, data, lastEventId, origin);
         this.dispatchEvent(event);
         for (const iterator of this.#iterators) iterator.push(event);
       },
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
         this.#onComment?.(text);
-        this.dispatchEvent(new MessageEvent('comment', { data: text }));
+        if (this.#listened.has('comment')) this.dispatchEvent(new SseMessageEvent('comment', text, '', ''));
       },
       error: (info) => {
         if (this.#readyState === CLOSED) return;
@@ -317,7 +363,7 @@ export class EventSource extends EventTarget {
           this.#fail(info);
         }
       },
-    });
+    }, early);
   }
 
   #fail(info) {
@@ -332,6 +378,8 @@ export class EventSource extends EventTarget {
 
   /** Stops the connection (which frees its WebAssembly memory) and lets go of the signal. */
   #release() {
+    this.#early?.cancel();
+    this.#early = null;
     this.#connection?.close();
     this.#connection = null;
     this.#detachSignal?.();
