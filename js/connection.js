@@ -155,6 +155,79 @@ function checkResponse(response) {
   }
 }
 
+/** What sendRequest gives for an attempt that stopped mattering before it fetched. */
+const STALE = Symbol('stale');
+
+/**
+ * Sends one request of a source: runs the header and body functions, then fetches (calling
+ * `onSend` just before). An attempt no longer `current()` stops before fetching: STALE.
+ */
+async function sendRequest(options, lastEventId, signal, current, onSend) {
+  const headers = new Headers((await resolve(options.headers)) ?? undefined);
+  let body = (await resolve(options.body)) ?? undefined;
+  // A stream from the body function is read to its end and sent as bytes: streaming
+  // uploads need HTTP/2 and `duplex: 'half'` where browsers have them at all.
+  if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
+    body = await new Response(body).arrayBuffer();
+  }
+  if (!current()) return STALE;
+  if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
+  let url = options.url;
+  if (lastEventId && options.lastEventIdParam) {
+    // A query parameter instead of the header: a cross-origin request stays simple
+    // (no CORS preflight), as the native client's reconnects are.
+    const withId = new URL(url);
+    withId.searchParams.set(options.lastEventIdParam, lastEventId);
+    url = withId.href;
+  } else if (lastEventId) {
+    headers.set('last-event-id', headerValue(lastEventId));
+  }
+  const init = {
+    method: options.method,
+    headers,
+    body,
+    mode: 'cors',
+    cache: 'no-store',
+    credentials: options.withCredentials ? 'include' : 'same-origin',
+    redirect: 'follow',
+    signal,
+  };
+  onSend();
+  return options.fetch ? options.fetch(url, init) : fetch(url, init);
+}
+
+/**
+ * A source's first request, sent while the WebAssembly module is still loading so that the
+ * two overlap. The connection takes it over when the engine asks for its first request.
+ */
+export class EarlyRequest {
+  controller = new AbortController();
+  /** When the fetch went out (null until it has); `onSend` is told when it does. */
+  sentAt = null;
+  onSend = null;
+
+  /** Whether a source with `options` would send its first request now. */
+  static wanted(options) {
+    return !isOffline() && !(options.pauseWhenHidden && isPageHidden());
+  }
+
+  constructor(options) {
+    this.lastEventId = options.lastEventId ?? '';
+    const { signal } = this.controller;
+    this.response = sendRequest(options, this.lastEventId, signal, () => !signal.aborted, () => {
+      this.sentAt = performance.now();
+      this.onSend?.();
+    });
+    // Its outcome is handled once the connection takes it over; until then, nothing waits.
+    this.response.catch(() => {});
+  }
+
+  /** Aborts it, when no connection will take it over. */
+  cancel() {
+    this.controller.abort();
+  }
+}
+
 /**
  * One source's connection. `sink` receives `open(response)`, `message(type, data,
  * lastEventId, origin)`, `comment(text)` and `error(info)`; it may call close() from any
@@ -186,14 +259,17 @@ export class Connection {
   /** Whether the stream counts as hidden (the page's own visibility unless told otherwise). */
   #hidden;
   #unwatch;
+  /** The first request, when it was sent before the engine existed. */
+  #early;
 
   /**
    * `options.hidden`, when given, replaces the page's visibility for pauseWhenHidden; the
-   * owner then calls visibilityChanged() itself.
+   * owner then calls visibilityChanged() itself. `early` is an EarlyRequest to take over.
    */
-  constructor(options, sink) {
+  constructor(options, sink, early = null) {
     this.#options = options;
     this.#sink = sink;
+    this.#early = early;
     this.#hidden = options.hidden ?? isPageHidden;
     this.#unwatch = watchEnvironment({
       onOnline: () => this.wake(),
@@ -285,6 +361,7 @@ export class Connection {
   #shutdown() {
     this.#closed = true;
     this.#unwatch();
+    this.#early?.cancel();
     this.#paused?.release();
     this.#abandon();
     clearTimeout(this.#retryTimer);
@@ -374,47 +451,29 @@ export class Connection {
     this.#failedBody = null;
     const generation = this.#generation;
     const current = () => generation === this.#generation && !this.#closed;
-    const options = this.#options;
-    const controller = (this.#controller = new AbortController());
+    const early = this.#early;
+    this.#early = null;
+    const adopt = early?.lastEventId === lastEventId;
+    if (early && !adopt) early.cancel();
+    const controller = (this.#controller = adopt ? early.controller : new AbortController());
+    const sending = () => {
+      this.#lastActivity = adopt ? early.sentAt : performance.now();
+      this.#armStallTimer(generation);
+    };
     let response;
     try {
-      const headers = new Headers((await resolve(options.headers)) ?? undefined);
-      let body = (await resolve(options.body)) ?? undefined;
-      // A stream from the body function is read to its end and sent as bytes: streaming
-      // uploads need HTTP/2 and `duplex: 'half'` where browsers have them at all.
-      if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
-        body = await new Response(body).arrayBuffer();
+      if (adopt) {
+        if (early.sentAt !== null) sending();
+        else early.onSend = sending;
+        response = await early.response;
+      } else {
+        response = await sendRequest(this.#options, lastEventId, controller.signal, current, sending);
       }
-      if (!current()) return;
-      if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
-      let url = options.url;
-      if (lastEventId && options.lastEventIdParam) {
-        // A query parameter instead of the header: a cross-origin request stays simple
-        // (no CORS preflight), as the native client's reconnects are.
-        const withId = new URL(url);
-        withId.searchParams.set(options.lastEventIdParam, lastEventId);
-        url = withId.href;
-      } else if (lastEventId) {
-        headers.set('last-event-id', headerValue(lastEventId));
-      }
-      const init = {
-        method: options.method,
-        headers,
-        body,
-        mode: 'cors',
-        cache: 'no-store',
-        credentials: options.withCredentials ? 'include' : 'same-origin',
-        redirect: 'follow',
-        signal: controller.signal,
-      };
-      this.#lastActivity = performance.now();
-      this.#armStallTimer(generation);
-      response = await (options.fetch ? options.fetch(url, init) : fetch(url, init));
     } catch (cause) {
       if (current()) this.#networkError(cause);
       return;
     }
-    if (!current()) return;
+    if (!current() || response === STALE) return;
     try {
       await this.#read(response, generation, controller);
     } catch (cause) {
