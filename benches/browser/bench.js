@@ -8,10 +8,9 @@
 // - e2eBench: the native EventSource, ours, `eventsource` and
 //   `@microsoft/fetch-event-source` against one local server.
 import init, { Engine } from '/pkg/wasm_eventsource.js';
-import { EventSource as WasmEventSource, EventStreamParser, parseEvents } from '/js/index.js';
+import { EventStreamParser, parseEvents } from '/js/index.js';
 import { createParser } from './peers/eventsource-parser.js';
-import { EventSource as EventSourcePackage } from './peers/eventsource.js';
-import { fetchEventSource } from './peers/fetch-event-source.js';
+import { CLIENTS, runClient } from './clients.js';
 import { EventSourceParserStream } from './peers/eventsource-parser-stream.js';
 import { getBytes, getLines, getMessages } from './peers/fetch-event-source-parse.js';
 
@@ -178,41 +177,6 @@ window.streamBench = async ({ smoke }) => {
   return { runs: RUNS, rows, sink };
 };
 
-/** Opens `url` with one client and resolves when `count` messages arrived. */
-function runClient(kind, url, count) {
-  return new Promise((resolve, reject) => {
-    const start = performance.now();
-    let first = 0;
-    let seen = 0;
-    let finish;
-    const onMessage = (event) => {
-      seen += 1;
-      sink += event.data.length;
-      if (seen === 1) first = performance.now();
-      if (seen === count) finish(performance.now());
-    };
-    const timer = setTimeout(() => finish(null), 120_000);
-    if (kind === 'fetch-event-source') {
-      const controller = new AbortController();
-      finish = (end) => {
-        clearTimeout(timer);
-        controller.abort();
-        end === null ? reject(new Error(`${kind} timed out`)) : resolve({ ttfe: first - start, seconds: (end - first) / 1000 });
-      };
-      fetchEventSource(url, { onmessage: onMessage, signal: controller.signal, openWhenHidden: true }).catch(() => {});
-      return;
-    }
-    const Source = { native: globalThis.EventSource, 'wasm-eventsource': WasmEventSource, eventsource: EventSourcePackage }[kind];
-    const source = new Source(url);
-    finish = (end) => {
-      clearTimeout(timer);
-      source.close();
-      end === null ? reject(new Error(`${kind} timed out`)) : resolve({ ttfe: first - start, seconds: (end - first) / 1000 });
-    };
-    source.onmessage = onMessage;
-  });
-}
-
 async function memory() {
   globalThis.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 50));
@@ -222,7 +186,7 @@ async function memory() {
 }
 
 window.e2eBench = async ({ server, smoke }) => {
-  const clients = ['native', 'wasm-eventsource', 'eventsource', 'fetch-event-source'];
+  const clients = CLIENTS;
   const cases = smoke ? [[2_000, 64], [200, 4096]] : [[200_000, 64], [20_000, 4096]];
   const runs = smoke ? 2 : 5;
   const rows = [];

@@ -29,6 +29,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
         .route("/sse/bulk", any(scenarios::bulk))
         .route("/sse/sequence", any(scenarios::sequence))
         .route("/log", get(requests::show))
+        .route("/results", axum::routing::post(requests::post_results))
         .route("/csp", get(strict_csp_page))
         .nest_service("/js", files("js"))
         .nest_service("/pkg", files("pkg"))

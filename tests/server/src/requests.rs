@@ -3,7 +3,7 @@
 
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, Method};
+use axum::http::{HeaderMap, Method, StatusCode};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -77,4 +77,13 @@ pub async fn show(State(log): State<Log>, RawQuery(query): RawQuery) -> Json<Val
     let key = params.text("key").unwrap_or_default();
     let entries = log.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     Json(Value::Array(entries.get(&key).cloned().unwrap_or_default()))
+}
+
+/// `POST /results?key=K`: a page posts what it measured (JSON), which `/log?key=K` then
+/// shows; for benchmark pages in browsers that run with nothing attached to read them.
+pub async fn post_results(State(log): State<Log>, RawQuery(query): RawQuery, body: String) -> StatusCode {
+    let params = Params::parse(query.as_deref());
+    let value = serde_json::from_str(&body).unwrap_or(Value::String(body));
+    log.record(params.text("key"), value);
+    StatusCode::NO_CONTENT
 }

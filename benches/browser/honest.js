@@ -1,0 +1,43 @@
+// The end-to-end benchmark for browsers launched with nothing attached (no DevTools, no
+// WebDriver): benches/honest.mjs opens this page with a plan in the query, and the page
+// posts what it measured to the test server. A DevTools client slows the native
+// EventSource (it reports every message to the client), so only this page compares with it.
+//
+// In order: the time to the first event of the `cold` client (the first source of the
+// page; ours then loads its WebAssembly module), the same warm for every client, then
+// throughput for every client and a bare fetch reader (the limit), in rotating order.
+import { CLIENTS, runClient, runReader, sink } from './clients.js';
+
+const plan = Object.fromEntries(new URL(location.href).searchParams);
+const count = Number(plan.count);
+const size = Number(plan.size);
+const runs = Number(plan.runs);
+const WARM_RUNS = 5;
+
+let streams = 0;
+const url = (path) => `${path}&key=honest-${plan.key}-${(streams += 1)}`;
+const firstEventUrl = () => url('/sse/counter?count=1&end=hang');
+
+async function measure() {
+  const cold = { client: plan.cold, ...(await runClient(plan.cold, firstEventUrl(), 1)) };
+  const warm = Object.fromEntries(CLIENTS.map((client) => [client, []]));
+  for (let run = 0; run < WARM_RUNS; run++) {
+    for (const client of CLIENTS) warm[client].push((await runClient(client, firstEventUrl(), 1)).ttfe);
+  }
+  const contenders = [...CLIENTS, 'fetch reader'];
+  const seconds = Object.fromEntries(contenders.map((client) => [client, []]));
+  for (let run = 0; run < runs; run++) {
+    const shift = (run + Number(plan.launch)) % contenders.length;
+    for (const client of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
+      const bulk = url(`/sse/bulk?count=${count}&size=${size}`);
+      const result = client === 'fetch reader' ? await runReader(bulk, count * size) : await runClient(client, bulk, count);
+      seconds[client].push(result.seconds);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return { userAgent: navigator.userAgent, cold, warm, seconds, sink };
+}
+
+measure()
+  .catch((error) => ({ error: `${error.name}: ${error.message}` }))
+  .then((results) => fetch(`/results?key=honest-${plan.key}`, { method: 'POST', body: JSON.stringify(results) }));
