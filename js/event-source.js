@@ -83,6 +83,20 @@ class SseMessageEvent extends MessageEvent {
   }
 }
 
+/**
+ * Builds a message event: an SseMessageEvent where the platform allows it, else a plain
+ * MessageEvent (Deno's MessageEvent constructor assigns `data` itself, which a subclass
+ * with getters only cannot take).
+ */
+const messageEvent = (() => {
+  try {
+    new SseMessageEvent('message', '', '', '');
+    return (type, data, lastEventId, origin) => new SseMessageEvent(type, data, lastEventId, origin);
+  } catch {
+    return (type, data, lastEventId, origin) => new MessageEvent(type, { data, lastEventId, origin });
+  }
+})();
+
 /** What a `for await` loop throws when the source fails for good. */
 export class EventSourceError extends Error {
   constructor(event) {
@@ -343,14 +357,14 @@ export class EventSource extends EventTarget {
         if (this.#readyState === CLOSED) return;
         // Nobody would see it: no listener for its type, and no loop.
         if (this.#iterators.size === 0 && !this.#listened.has(type)) return;
-        const event = new SseMessageEvent(type, data, lastEventId, origin);
+        const event = messageEvent(type, data, lastEventId, origin);
         this.dispatchEvent(event);
         for (const iterator of this.#iterators) iterator.push(event);
       },
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
         this.#onComment?.(text);
-        if (this.#listened.has('comment')) this.dispatchEvent(new SseMessageEvent('comment', text, '', ''));
+        if (this.#listened.has('comment')) this.dispatchEvent(messageEvent('comment', text, '', ''));
       },
       error: (info) => {
         if (this.#readyState === CLOSED) return;
