@@ -138,6 +138,22 @@ export function watchEnvironment({ onOnline, onOffline, onVisibility }) {
   };
 }
 
+/**
+ * What keeps a source with `options` from connecting now: 'offline', 'hidden' (with
+ * pauseWhenHidden, while `hidden()` says so), or null.
+ */
+function suspension(options, hidden = isPageHidden) {
+  if (isOffline()) return 'offline';
+  if (options.pauseWhenHidden && hidden()) return 'hidden';
+  return null;
+}
+
+/**
+ * Whether an error the sink received ends the stream for good: neither a reconnect nor a
+ * skipped oversized event, after which the stream goes on.
+ */
+export const endsTheStream = (info) => !info.willRetry && info.reason !== 'event-too-large';
+
 /** A fetch result's headers as a Headers, whatever a custom fetch returned. */
 function headersOf(response) {
   const { headers } = response;
@@ -208,7 +224,7 @@ export class EarlyRequest {
 
   /** Whether a source with `options` would send its first request now. */
   static wanted(options) {
-    return !isOffline() && !(options.pauseWhenHidden && isPageHidden());
+    return suspension(options) === null;
   }
 
   constructor(options) {
@@ -338,9 +354,7 @@ export class Connection {
 
   /** What keeps the connection from running now: 'offline', 'hidden', or null. */
   #suspendedBy() {
-    if (isOffline()) return 'offline';
-    if (this.#options.pauseWhenHidden && this.#hidden()) return 'hidden';
-    return null;
+    return suspension(this.#options, this.#hidden);
   }
 
   /** Stops a request or stream that is running, for `reason`, without spending a retry. */

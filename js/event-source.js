@@ -1,6 +1,6 @@
 // The EventSource class: the native EventSource's surface over the Rust engine and
 // fetch transport, plus the options the native one lacks.
-import { Connection, EarlyRequest } from './connection.js';
+import { Connection, EarlyRequest, endsTheStream } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
 import { SharedConnection, canShare } from './shared.js';
 import { loadWasm, wasmLoaded } from './wasm.js';
@@ -368,14 +368,12 @@ export class EventSource extends EventTarget {
       },
       error: (info) => {
         if (this.#readyState === CLOSED) return;
-        if (info.reason === 'event-too-large') {
-          this.dispatchEvent(new EventSourceErrorEvent(info));
-        } else if (info.willRetry) {
-          this.#readyState = CONNECTING;
-          this.dispatchEvent(new EventSourceErrorEvent(info));
-        } else {
+        if (endsTheStream(info)) {
           this.#fail(info);
+          return;
         }
+        if (info.willRetry) this.#readyState = CONNECTING;
+        this.dispatchEvent(new EventSourceErrorEvent(info));
       },
     }, early);
   }

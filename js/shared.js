@@ -2,7 +2,7 @@
 // Lock runs the connection and relays what happens over a BroadcastChannel; the others
 // follow. When the leading page goes, the next one in the lock's queue takes over and
 // resumes from its last event id. Same interface as Connection.
-import { Connection, isPageHidden } from './connection.js';
+import { Connection, endsTheStream, isPageHidden } from './connection.js';
 import { ReplayFilter } from './replay.js';
 
 const PREFIX = 'wasm-eventsource ';
@@ -47,9 +47,10 @@ export class SharedConnection {
   /** The page whose events count here. */
   #leader = null;
   #closed = false;
-  /** Whether `open` was reported since the last error: a takeover opens silently. */
-  #open = false;
-  /** The head of the response the stream opened with, for pages that join later. */
+  /**
+   * The head of the response the stream is open with, for pages that join later; null
+   * until `open` is reported and after an error. A takeover while open opens silently.
+   */
   #head = null;
   #lastEventId;
   /** Whether an event is new here or one a takeover's stream sends again. */
@@ -181,7 +182,7 @@ export class SharedConnection {
       error: (info) => {
         this.#flush();
         this.#post({ t: 'error', info: errorInfoOf(info) });
-        if (!info.willRetry && info.reason !== 'event-too-large') this.#failedForGood = true;
+        if (endsTheStream(info)) this.#failedForGood = true;
         this.#failed(info);
       },
     });
@@ -209,7 +210,7 @@ export class SharedConnection {
         if (this.#connection) {
           this.#visible.set(from, Boolean(message.visible));
           this.#connection.visibilityChanged();
-          this.#post({ t: 'state', to: from, head: this.#open ? this.#head : null, lastEventId: this.#lastEventId });
+          this.#post({ t: 'state', to: from, head: this.#head, lastEventId: this.#lastEventId });
         }
         break;
       case 'state':
@@ -260,14 +261,13 @@ export class SharedConnection {
   }
 
   #opened(response) {
+    const reported = this.#head !== null;
     this.#head = headOf(response);
-    if (this.#open) return;
-    this.#open = true;
-    this.#sink.open(response);
+    if (!reported) this.#sink.open(response);
   }
 
   #failed(info) {
-    if (info.willRetry && info.reason !== 'event-too-large') this.#open = false;
+    if (info.willRetry) this.#head = null;
     this.#sink.error(info);
   }
 
