@@ -47,6 +47,10 @@ export async function startServer() {
       const response = await fetch(`${primary}/log?key=${encodeURIComponent(key)}`);
       return response.json();
     },
+    /** The stream requests the server saw for `key`: CORS preflights left out. */
+    async streamRequests(key) {
+      return (await this.requests(key)).filter((r) => !r.preflight);
+    },
     /** The requests for `key` once every one of them is closed (preflights aside), or after `ms`. */
     async settledRequests(key, ms = 5000) {
       for (let waited = 0; ; waited += 50) {
@@ -130,6 +134,17 @@ export function useTestPage() {
 }
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The ids 1..count as strings, as the counter scenario sends them. */
+export const numbers = (count) => Array.from({ length: count }, (_, i) => String(i + 1));
+
+/** Runs the test page's `follow(kind, url, init)` in `page` (see page.js). */
+export const followIn = (page, kind, url, init) =>
+  page.evaluate(([kind, url, init]) => window.follow(kind, url, init), [kind, url, init]);
+
+/** What the page's `follow` recorded so far, with the source's readyState. */
+export const trailOf = (page) =>
+  page.evaluate(() => ({ ...window.trail, source: undefined, readyState: window.trail.source.readyState }));
 
 /** Bytes from strings (UTF-8) and numbers (raw bytes). */
 export function bytes(...parts) {

@@ -3,16 +3,15 @@
 // closes the stream while the page is hidden and resumes it from the last id.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NEEDS_CDP, freshKey, sleep, useTestPage } from './harness.mjs';
+import { NEEDS_CDP, followIn, freshKey, numbers, sleep, trailOf, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const { evaluate } = env;
 
-const numbers = (count) => Array.from({ length: count }, (_, i) => String(i + 1));
-const follow = (url, init) => evaluate(([url, init]) => window.follow('wasm', url, init), url, init);
-const trail = () => evaluate(() => ({ ...window.trail, source: undefined, readyState: window.trail.source.readyState }));
+const follow = (url, init) => followIn(env.page, 'wasm', url, init);
+const trail = () => trailOf(env.page);
 const until = (fn, arg) => env.page.waitForFunction(fn, arg, { timeout: 10_000 });
-const streamRequests = async (key) => (await env.server.requests(key)).filter((r) => !r.preflight);
+const streamRequests = (key) => env.server.streamRequests(key);
 const close = () => evaluate(() => window.trail.source.close());
 const setVisibility = (state) => evaluate(([state]) => window.setVisibility(state), state);
 

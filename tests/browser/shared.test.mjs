@@ -4,19 +4,17 @@
 // over one connection, and a page that takes over resumes with nothing lost or repeated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINE, freshKey, sleep, useTestPage } from './harness.mjs';
+import { ENGINE, followIn as follow, freshKey, numbers, sleep, trailOf, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const PAGES = 8;
-/** `count` events 1..count, as the counter sends them. */
-const numbers = (count) => Array.from({ length: count }, (_, i) => String(i + 1));
 
 /**
- * `n` pages of one origin and one connection pool, each on the test page and shown: a
- * fresh browser context in Chromium; elsewhere the browser's own, which the suite's page
- * shares.
+ * Runs `run(pages)` with `n` pages of one origin and one connection pool, each on the test
+ * page and shown, and closes them after: a fresh browser context in Chromium; elsewhere the
+ * browser's own, which the suite's page shares.
  */
-async function openPages(n) {
+async function withPages(n, run) {
   const context = ENGINE === 'chromium' ? await env.browser.newContext() : env.browser;
   const pages = [];
   for (let i = 0; i < n; i++) {
@@ -32,15 +30,16 @@ async function openPages(n) {
     page.close = () => (closed ??= close());
     pages.push(page);
   }
-  const close = ENGINE === 'chromium' ? () => context.close() : () => Promise.all(pages.map((page) => page.close()));
-  return { pages, close };
+  try {
+    await run(pages);
+  } finally {
+    await (ENGINE === 'chromium' ? context.close() : Promise.all(pages.map((page) => page.close())));
+  }
 }
 
-const trailOf = (page) => page.evaluate(() => ({ ...window.trail, source: undefined, readyState: window.trail.source.readyState }));
-const follow = (page, kind, url, init) => page.evaluate(([kind, url, init]) => window.follow(kind, url, init), [kind, url, init]);
 const waitForEvents = (page, count, timeout = 20_000) =>
   page.waitForFunction((count) => window.trail.data.length >= count, count, { timeout });
-const streamRequests = async (key) => (await env.server.requests(key)).filter((r) => !r.preflight);
+const streamRequests = (key) => env.server.streamRequests(key);
 
 /** Starts a shared source in every page, the first one first: it takes the lock and leads. */
 async function followShared(pages, url, init = {}) {
@@ -52,8 +51,7 @@ async function followShared(pages, url, init = {}) {
 test('the native EventSource in 8 pages over HTTP/1.1: 6 connect, 2 are stuck', async () => {
   const key = freshKey('native8');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=50&end=hang`;
-  const { pages, close } = await openPages(PAGES);
-  try {
+  await withPages(PAGES, async (pages) => {
     const protocol = await pages[0].evaluate(() => performance.getEntriesByType('navigation')[0].nextHopProtocol);
     assert.equal(protocol, 'http/1.1');
     for (const page of pages) await follow(page, 'native', url);
@@ -64,16 +62,13 @@ test('the native EventSource in 8 pages over HTTP/1.1: 6 connect, 2 are stuck', 
     assert.ok(stuck.every((t) => t.readyState === 0), 'and are still connecting');
     assert.equal(trails.filter((t) => t.readyState === 1 && t.data.length > 10).length, 6);
     assert.equal((await streamRequests(key)).length, 6, 'the server saw six connections');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('shared in 8 pages: every page gets every event over one connection', async () => {
   const key = freshKey('share8');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=60&interval=10&start=1500&end=hang`;
-  const { pages, close } = await openPages(PAGES);
-  try {
+  await withPages(PAGES, async (pages) => {
     await followShared(pages, url);
     await Promise.all(pages.map((page) => waitForEvents(page, 60)));
     await sleep(200);
@@ -88,17 +83,14 @@ test('shared in 8 pages: every page gets every event over one connection', async
       );
     }
     assert.equal((await streamRequests(key)).length, 1, 'one connection for all');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('the leading page closes: another takes over within a second, nothing lost or repeated', async () => {
   const key = freshKey('failover');
   const count = 150;
   const url = `${env.server.primary}/sse/counter?key=${key}&count=${count}&interval=20&start=1500&end=hang`;
-  const { pages, close } = await openPages(PAGES);
-  try {
+  await withPages(PAGES, async (pages) => {
     await followShared(pages, url);
     await waitForEvents(pages[0], 40);
     await pages[0].close();
@@ -118,16 +110,13 @@ test('the leading page closes: another takes over within a second, nothing lost 
     const takeover = second.at - first.closedAt;
     console.log(`takeover: the new connection came ${takeover} ms after the old one closed`);
     assert.ok(takeover < 1000, `${takeover} ms`);
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('close() in a following page detaches only it; in the leading page it hands over', async () => {
   const key = freshKey('detach');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=500&end=hang`;
-  const { pages, close } = await openPages(3);
-  try {
+  await withPages(3, async (pages) => {
     const [leader, follower, other] = pages;
     await followShared(pages, url);
     await waitForEvents(other, 10);
@@ -147,16 +136,13 @@ test('close() in a following page detaches only it; in the leading page it hands
     const requests = await streamRequests(key);
     assert.equal(requests.length, 2, 'the next page took over');
     assert.ok(requests[0].closed, "the leader's connection closed");
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('a page that joins later starts at the live stream, and is open at once', async () => {
   const key = freshKey('join');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=200&end=hang`;
-  const { pages, close } = await openPages(2);
-  try {
+  await withPages(2, async (pages) => {
     await follow(pages[0], 'wasm', url, { share: true });
     await waitForEvents(pages[0], 20);
     await follow(pages[1], 'wasm', url, { share: true });
@@ -171,16 +157,13 @@ test('a page that joins later starts at the live stream, and is open at once', a
     await waitForEvents(pages[1], late.data.length + 30);
     const after = await trailOf(pages[1]);
     assert.deepEqual(after.data, numbers(first + after.data.length - 1).slice(first - 1), 'it resumes where it is');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('a failure for good reaches every page, with its status', async () => {
   const key = freshKey('fatal');
   const url = `${env.server.primary}/sse/raw?key=${key}&status=401&body=no&head_delay=700`;
-  const { pages, close } = await openPages(3);
-  try {
+  await withPages(3, async (pages) => {
     // The server answers after 700 ms of silence, when every page has joined.
     for (const page of pages) await follow(page, 'wasm', url, { share: true });
     for (const page of pages) await page.waitForFunction(() => window.trail.source.readyState === 2);
@@ -192,16 +175,13 @@ test('a failure for good reaches every page, with its status', async () => {
     }
     await sleep(300);
     assert.equal((await streamRequests(key)).length, 1, 'no page tried again');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('different streams are not shared; share names a stream explicitly', async () => {
   const base = `${env.server.primary}/sse/counter?count=1000&interval=20&end=hang`;
   const [a, b] = [freshKey('a'), freshKey('b')];
-  const { pages, close } = await openPages(2);
-  try {
+  await withPages(2, async (pages) => {
     await follow(pages[0], 'wasm', `${base}&key=${a}`, { share: true });
     await follow(pages[1], 'wasm', `${base}&key=${b}`, { share: true });
     await Promise.all(pages.map((page) => waitForEvents(page, 5)));
@@ -213,16 +193,13 @@ test('different streams are not shared; share names a stream explicitly', async 
     await follow(pages[1], 'wasm', `${base}&key=${c}&tab=2`, { share: 'feed' });
     await Promise.all(pages.map((page) => waitForEvents(page, 5)));
     assert.equal((await streamRequests(c)).length, 1, 'one name, one connection, whatever the URLs');
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('shared with pauseWhenHidden: paused only while every page is hidden', async () => {
   const key = freshKey('share-hidden');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=300&end=hang`;
-  const { pages, close } = await openPages(2);
-  try {
+  await withPages(2, async (pages) => {
     await followShared(pages, url, { pauseWhenHidden: true });
     await waitForEvents(pages[1], 5);
     await pages[0].evaluate(() => window.setVisibility('hidden'));
@@ -240,16 +217,13 @@ test('shared with pauseWhenHidden: paused only while every page is hidden', asyn
     for (const trail of await Promise.all(pages.map(trailOf))) {
       assert.deepEqual(trail.data, numbers(trail.data.length), 'nothing lost or repeated');
     }
-  } finally {
-    await close();
-  }
+  });
 });
 
 test('shared with pauseWhenHidden: a hidden page that takes over keeps streaming for a visible one', async () => {
   const key = freshKey('share-hidden-takeover');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=300&end=hang`;
-  const { pages, close } = await openPages(3);
-  try {
+  await withPages(3, async (pages) => {
     const init = { share: true, pauseWhenHidden: true };
     await follow(pages[0], 'wasm', url, init);
     await pages[0].waitForFunction(() => window.trail.source.readyState === 1);
@@ -267,7 +241,5 @@ test('shared with pauseWhenHidden: a hidden page that takes over keeps streaming
     assert.equal(requests[1].closed, false, 'and streams, since a page of the stream is visible');
     const trail = await trailOf(pages[2]);
     assert.deepEqual(trail.data, numbers(trail.data.length));
-  } finally {
-    await close();
-  }
+  });
 });

@@ -2,30 +2,33 @@
 // close() before it is ready aborts that request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NEEDS_CDP, freshKey, sleep, useTestPage } from './harness.mjs';
+import { NEEDS_CDP, followIn, freshKey, sleep, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const WASM_DELAY_MS = 800;
 
-/** A fresh page whose WebAssembly module arrives WASM_DELAY_MS late. */
-async function pageWithSlowWasm() {
+/** Runs `run(page)` in a fresh page whose WebAssembly module arrives WASM_DELAY_MS late. */
+async function withSlowWasm(run) {
   const page = await env.browser.newPage();
-  await page.route('**/*.wasm', async (route) => {
-    await sleep(WASM_DELAY_MS);
-    await route.continue();
-  });
-  await page.goto(`${env.server.primary}/browser/page.html`);
-  await page.waitForFunction(() => window.ready === true);
-  return page;
+  try {
+    await page.route('**/*.wasm', async (route) => {
+      await sleep(WASM_DELAY_MS);
+      await route.continue();
+    });
+    await page.goto(`${env.server.primary}/browser/page.html`);
+    await page.waitForFunction(() => window.ready === true);
+    await run(page);
+  } finally {
+    await page.close();
+  }
 }
 
 test('the first request goes out while the WebAssembly module loads', { skip: NEEDS_CDP }, async () => {
   const key = freshKey('early');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
-  const page = await pageWithSlowWasm();
-  try {
+  await withSlowWasm(async (page) => {
     const sent = Date.now();
-    await page.evaluate(([url]) => window.follow('wasm', url), [url]);
+    await followIn(page, 'wasm', url);
     for (let waited = 0; (await env.server.requests(key)).length === 0 && waited < 5000; waited += 20) await sleep(20);
     const requestAfter = Date.now() - sent;
     assert.ok(requestAfter < WASM_DELAY_MS / 2, `the request came ${requestAfter} ms after the constructor`);
@@ -33,17 +36,14 @@ test('the first request goes out while the WebAssembly module loads', { skip: NE
     const trail = await page.evaluate(() => ({ data: window.trail.data, events: window.trail.events.map((e) => e.type) }));
     assert.deepEqual(trail, { data: ['1', '2', '3'], events: ['open'] });
     assert.equal((await env.server.requests(key)).length, 1, 'that request is the one the source uses');
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('close() before the module is ready aborts the early request', { skip: NEEDS_CDP }, async () => {
   const key = freshKey('early-close');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
-  const page = await pageWithSlowWasm();
-  try {
-    await page.evaluate(([url]) => window.follow('wasm', url), [url]);
+  await withSlowWasm(async (page) => {
+    await followIn(page, 'wasm', url);
     await sleep(WASM_DELAY_MS / 2);
     await page.evaluate(() => window.trail.source.close());
     const [request, ...more] = await env.server.settledRequests(key);
@@ -52,23 +52,18 @@ test('close() before the module is ready aborts the early request', { skip: NEED
     await sleep(WASM_DELAY_MS);
     const trail = await page.evaluate(() => ({ data: window.trail.data, events: window.trail.events }));
     assert.deepEqual(trail, { data: [], events: [] }, 'nothing fires after close()');
-  } finally {
-    await page.close();
-  }
+  });
 });
 
 test('a paused source in a hidden page sends nothing early', { skip: NEEDS_CDP }, async () => {
   const key = freshKey('early-hidden');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
-  const page = await pageWithSlowWasm();
-  try {
+  await withSlowWasm(async (page) => {
     await page.evaluate(() => window.setVisibility('hidden'));
-    await page.evaluate(([url]) => window.follow('wasm', url, { pauseWhenHidden: true }), [url]);
+    await followIn(page, 'wasm', url, { pauseWhenHidden: true });
     await sleep(WASM_DELAY_MS + 300);
     assert.equal((await env.server.requests(key)).length, 0);
     await page.evaluate(() => window.setVisibility('visible'));
     await page.waitForFunction(() => window.trail.data.length === 3);
-  } finally {
-    await page.close();
-  }
+  });
 });
