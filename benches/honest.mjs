@@ -1,7 +1,8 @@
 // The end-to-end benchmark with nothing attached to the browser: each engine is launched as
 // a plain process (headless Chromium, headless Firefox, WebKitGTK's MiniBrowser under Xvfb)
 // on benches/browser/honest.html, which posts its results to the test server. Each launch
-// times one client cold; throughput runs are pooled over the launches.
+// times one client cold (the page picks it by launch number); throughput runs are pooled
+// over the launches.
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,6 @@ import { join } from 'node:path';
 import { CHROMIUM_ARGS, sleep } from '../tests/browser/harness.mjs';
 
 const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-const CLIENTS = ['native', 'wasm-eventsource', 'eventsource', 'fetch-event-source'];
 
 /** Firefox preferences for a quiet, throwaway profile. */
 const FIREFOX_PREFS = [
@@ -45,18 +45,18 @@ async function launch(engine, url) {
 
 /**
  * Runs the page in each engine, `launches` times per engine (the cold client rotating).
- * Returns, per engine: its user agent, cold and warm times to the first event per client,
- * and throughput run times per client (the fetch reader included).
+ * Returns, per engine: its user agent, cold and warm times to the first event per client
+ * (and how many warm ones each launch took), and throughput run times per client (the
+ * fetch reader included).
  */
 export async function honestBench({ server, engines, launches, count, size, runs, log }) {
   const results = {};
   for (const engine of engines) {
     const merged = { cold: {}, warm: {}, seconds: {} };
     for (let launchIndex = 0; launchIndex < launches; launchIndex++) {
-      const cold = CLIENTS[launchIndex % CLIENTS.length];
       const key = `${engine}-${launchIndex}-${process.pid}`;
-      const query = new URLSearchParams({ key, cold, count, size, runs, launch: launchIndex });
-      log(`no-DevTools end to end: ${engine}, launch ${launchIndex + 1} of ${launches} (${cold} cold)`);
+      const query = new URLSearchParams({ key, count, size, runs, launch: launchIndex });
+      log(`no-DevTools end to end: ${engine}, launch ${launchIndex + 1} of ${launches}`);
       const stop = await launch(engine, `${server.primary}/benches/honest.html?${query}`);
       let posted;
       try {
@@ -70,6 +70,7 @@ export async function honestBench({ server, engines, launches, count, size, runs
       if (!posted) throw new Error(`${engine} posted no results`);
       if (posted.error) throw new Error(`${engine}: ${posted.error}`);
       merged.userAgent = posted.userAgent;
+      merged.warmRuns = posted.warmRuns;
       (merged.cold[posted.cold.client] ??= []).push(posted.cold.ttfe);
       for (const [client, times] of Object.entries(posted.warm)) (merged.warm[client] ??= []).push(...times);
       for (const [client, times] of Object.entries(posted.seconds)) (merged.seconds[client] ??= []).push(...times);

@@ -118,7 +118,7 @@ async function browserBenches() {
       ? { launches: 1, count: 2_000, size: 64, runs: 1 }
       : { launches: 4, count: 200_000, size: 64, runs: 2 };
     const engines = await honestBench({ server, engines: ['chromium', 'firefox', 'webkit'], log, ...honestOptions });
-    const honest = { engines, events: honestOptions.count, runs: honestOptions.runs * honestOptions.launches, warmRuns: 5 };
+    const honest = { engines, events: honestOptions.count, runs: honestOptions.runs * honestOptions.launches };
     return { parse, streams, e2e, honest, chromium: browser.version() };
   } finally {
     await browser.close();

@@ -3,7 +3,7 @@
 // posts what it measured to the test server. A DevTools client slows the native
 // EventSource (it reports every message to the client), so only this page compares with it.
 //
-// In order: the time to the first event of the `cold` client (the first source of the
+// In order: the time to the first event of one client cold (the first source of the
 // page; ours then loads its WebAssembly module), the same warm for every client, then
 // throughput for every client and a bare fetch reader (the limit), in rotating order.
 import { CLIENTS, runClient, runReader, sink } from './clients.js';
@@ -19,7 +19,9 @@ const url = (path) => `${path}&key=honest-${plan.key}-${(streams += 1)}`;
 const firstEventUrl = () => url('/sse/counter?count=1&end=hang');
 
 async function measure() {
-  const cold = { client: plan.cold, ...(await runClient(plan.cold, firstEventUrl(), 1)) };
+  // One client per launch is timed cold, in turn.
+  const coldClient = CLIENTS[Number(plan.launch) % CLIENTS.length];
+  const cold = { client: coldClient, ...(await runClient(coldClient, firstEventUrl(), 1)) };
   const warm = Object.fromEntries(CLIENTS.map((client) => [client, []]));
   for (let run = 0; run < WARM_RUNS; run++) {
     for (const client of CLIENTS) warm[client].push((await runClient(client, firstEventUrl(), 1)).ttfe);
@@ -35,7 +37,7 @@ async function measure() {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  return { userAgent: navigator.userAgent, cold, warm, seconds, sink };
+  return { userAgent: navigator.userAgent, cold, warm, warmRuns: WARM_RUNS, seconds, sink };
 }
 
 measure()
