@@ -2,6 +2,8 @@
 // fetch transport, plus the options the native one lacks.
 import { Connection, EarlyRequest, endsTheStream } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
+import { Listeners } from './listeners.js';
+import { SseMessageEvent } from './message-event.js';
 import { SharedConnection, canShare } from './shared.js';
 import { loadWasm, wasmLoaded } from './wasm.js';
 
@@ -52,50 +54,6 @@ export class EventSourceErrorEvent extends Event {
     return typeof body === 'string' ? Promise.resolve(body) : body.text();
   }
 }
-
-/**
- * The message events: real MessageEvents whose data, lastEventId and origin are read from
- * fields. Building one skips the MessageEventInit dictionary, which costs more than the
- * dispatch itself.
- */
-class SseMessageEvent extends MessageEvent {
-  #data;
-  #lastEventId;
-  #origin;
-
-  constructor(type, data, lastEventId, origin) {
-    super(type);
-    this.#data = data;
-    this.#lastEventId = lastEventId;
-    this.#origin = origin;
-  }
-
-  get data() {
-    return this.#data;
-  }
-
-  get lastEventId() {
-    return this.#lastEventId;
-  }
-
-  get origin() {
-    return this.#origin;
-  }
-}
-
-/**
- * Builds a message event: an SseMessageEvent where the platform allows it, else a plain
- * MessageEvent (Deno's MessageEvent constructor assigns `data` itself, which a subclass
- * with getters only cannot take).
- */
-const messageEvent = (() => {
-  try {
-    new SseMessageEvent('message', '', '', '');
-    return (type, data, lastEventId, origin) => new SseMessageEvent(type, data, lastEventId, origin);
-  } catch {
-    return (type, data, lastEventId, origin) => new MessageEvent(type, { data, lastEventId, origin });
-  }
-})();
 
 /** What a `for await` loop throws when the source fails for good. */
 export class EventSourceError extends Error {
@@ -214,8 +172,11 @@ export class EventSource extends EventTarget {
   #readyState = CONNECTING;
   #connection = null;
   #handlers = new Map();
-  /** The event types that ever had a listener: events of other types are not even built. */
-  #listened = new Set();
+  /** The listeners, kept here so that message events skip the platform's dispatchEvent(). */
+  #listeners = new Listeners(this, {
+    add: (type, listener, options) => super.addEventListener(type, listener, options),
+    remove: (type, listener, options) => super.removeEventListener(type, listener, options),
+  });
   #iterators = new Set();
   /** How many iterators are full; while any is, the body is not read. */
   #fullIterators = 0;
@@ -256,10 +217,16 @@ export class EventSource extends EventTarget {
       .catch((cause) => this.#fail({ reason: 'network', cause }));
   }
 
-  /** EventTarget's addEventListener, noting the type (see #listened). */
+  /** EventTarget's addEventListener, with the listener kept in the source's own list. */
   addEventListener(type, listener, options) {
-    if (listener) this.#listened.add(String(type));
-    super.addEventListener(type, listener, options);
+    if (arguments.length < 2) super.addEventListener(...arguments);
+    else this.#listeners.add(`${type}`, listener, options);
+  }
+
+  /** EventTarget's removeEventListener, for the source's own list. */
+  removeEventListener(type, listener, options) {
+    if (arguments.length < 2) super.removeEventListener(...arguments);
+    else this.#listeners.remove(`${type}`, listener, options);
   }
 
   /** The resolved URL of the stream. */
@@ -355,16 +322,18 @@ export class EventSource extends EventTarget {
       },
       message: (type, data, lastEventId, origin) => {
         if (this.#readyState === CLOSED) return;
+        const listeners = this.#listeners.of(type);
         // Nobody would see it: no listener for its type, and no loop.
-        if (this.#iterators.size === 0 && !this.#listened.has(type)) return;
-        const event = messageEvent(type, data, lastEventId, origin);
-        this.dispatchEvent(event);
+        if (listeners === undefined && this.#iterators.size === 0) return;
+        const event = new SseMessageEvent(type, data, lastEventId, origin);
+        if (listeners !== undefined) this.#listeners.dispatch(event, listeners);
         for (const iterator of this.#iterators) iterator.push(event);
       },
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
         this.#onComment?.(text);
-        if (this.#listened.has('comment')) this.dispatchEvent(messageEvent('comment', text, '', ''));
+        const listeners = this.#listeners.of('comment');
+        if (listeners !== undefined) this.#listeners.dispatch(new SseMessageEvent('comment', text, '', ''), listeners);
       },
       error: (info) => {
         if (this.#readyState === CLOSED) return;

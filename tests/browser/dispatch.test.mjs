@@ -1,14 +1,36 @@
-// How events are built and dispatched: real MessageEvents with the native one's shape, built
-// only for types someone listens to (or a loop iterates).
+// How message events are built and dispatched: MessageEvents with the native one's shape,
+// given to the listeners under EventTarget's rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshKey, rawUrl, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 
-test('message events are real MessageEvents, shaped like the native ones', async () => {
+test('message events are MessageEvents, shaped like the native ones', async () => {
   const url = rawUrl(env.server.primary, 'id: 7\nevent: note\ndata: hi\n\n', { key: freshKey(), end: 'hang' });
   const shapes = await env.evaluate(async ([url]) => {
+    // Every property the platform's event prototypes define, as read in the listener.
+    const every = (event, source) => {
+      const names = new Set(['isTrusted']);
+      for (let proto = MessageEvent.prototype; proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+        for (const name of Object.getOwnPropertyNames(proto)) names.add(name);
+      }
+      const read = {};
+      for (const name of [...names].sort()) {
+        let value;
+        try {
+          value = event[name];
+        } catch (error) {
+          read[name] = `throws ${error.name}`;
+          continue;
+        }
+        if (value === source) read[name] = 'the source';
+        else if (Array.isArray(value)) read[name] = `array of ${value.length}`;
+        else if (name === 'timeStamp') read[name] = typeof value;
+        else read[name] = value === null || typeof value !== 'object' && typeof value !== 'function' ? value : typeof value;
+      }
+      return read;
+    };
     const shape = (kind) =>
       new Promise((resolve) => {
         const Source = kind === 'native' ? window.NativeEventSource : window.WasmEventSource;
@@ -29,11 +51,17 @@ test('message events are real MessageEvents, shaped like the native ones', async
             targetIsSource: event.target === source,
             currentTargetAfter: event.currentTarget,
             tag: Object.prototype.toString.call(event),
+            constructorIsMessageEvent: event.constructor === MessageEvent,
+            every: every(event, source),
           });
         });
       });
     return { native: await shape('native'), wasm: await shape('wasm') };
   }, url);
+  // The one difference: the platform marks its own events trusted, and only it can.
+  assert.equal(shapes.native.every.isTrusted, true);
+  assert.equal(shapes.wasm.every.isTrusted, false);
+  shapes.native.every.isTrusted = false;
   assert.deepEqual(shapes.wasm, shapes.native);
   assert.equal(shapes.wasm.isMessageEvent, true);
   assert.equal(shapes.wasm.data, 'hi');
@@ -41,26 +69,97 @@ test('message events are real MessageEvents, shaped like the native ones', async
   assert.equal(shapes.wasm.origin, env.server.primary);
 });
 
-test('events of a type nobody listens to are not built; a listener added later gets the next ones', async () => {
-  const body = 'event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: a\ndata: 3\n\n';
+test('events reach the listeners of their type; a late listener gets the next ones, a removed one no more', async () => {
+  const body = 'event: a\ndata: 1\n\nevent: b\ndata: 2\n\nevent: a\ndata: 3\n\nevent: b\ndata: 4\n\nevent: a\ndata: 5\n\n';
   const url = rawUrl(env.server.primary, body, { key: freshKey(), end: 'hang', chunk: 18, delay: 150 });
   const seen = await env.evaluate(async ([url]) => {
     const source = new window.WasmEventSource(url);
-    const seen = { behindTheBack: [], normal: [], late: [] };
-    // A listener added behind the class's back is not counted, so it sees nothing: proof
-    // that events of unlistened types are skipped before they are built.
+    const seen = { behindTheBack: [], b: [], late: [] };
+    // The source dispatches its message events to its own list: a listener put on the
+    // platform's list behind the class's back is not in it.
     EventTarget.prototype.addEventListener.call(source, 'a', (event) => seen.behindTheBack.push(event.data));
+    const late = (event) => {
+      seen.late.push(event.data);
+      source.removeEventListener('a', late);
+    };
     source.addEventListener('b', (event) => {
-      seen.normal.push(event.data);
-      source.addEventListener('a', (late) => seen.late.push(late.data));
+      seen.b.push(event.data);
+      if (event.data === '2') source.addEventListener('a', late);
     });
-    await new Promise((resolve) => source.addEventListener('b', () => setTimeout(resolve, 800)));
+    await new Promise((resolve) => source.addEventListener('b', (event) => event.data === '4' && setTimeout(resolve, 500)));
     source.close();
     return seen;
   }, url);
-  assert.deepEqual(seen.normal, ['2']);
-  assert.deepEqual(seen.late, ['3'], 'a listener added later gets the events after it');
-  assert.deepEqual(seen.behindTheBack, ['3'], 'event 1 was never built; 3 was, for the late listener');
+  assert.deepEqual(seen.b, ['2', '4']);
+  assert.deepEqual(seen.late, ['3'], 'added after 2, removed in 3');
+  assert.deepEqual(seen.behindTheBack, []);
+});
+
+test('listeners follow EventTarget rules exactly as on the native EventSource', async () => {
+  const body = ['data: 1\n\n', 'event: x\ndata: 2\n\n', 'data: 3\n\n', 'data: 4\n\n'].join('');
+  const url = rawUrl(env.server.primary, body, { key: freshKey(), end: 'hang' });
+  const logs = await env.evaluate(async ([url]) => {
+    const run = (Source) =>
+      new Promise((resolve) => {
+        const log = [];
+        const source = new Source(url);
+        const errors = [];
+        const onError = (event) => {
+          if (event.message?.includes('listener boom')) {
+            errors.push(event.message.includes('boom') ? 'boom' : event.message);
+            event.preventDefault();
+          }
+        };
+        window.addEventListener('error', onError);
+        const note = (name) =>
+          function (event) {
+            log.push([name, event.data, this === source, event.currentTarget === source, event.target === source, event.eventPhase]);
+          };
+        const a = note('a');
+        source.addEventListener('message', a);
+        source.addEventListener('message', a); // a duplicate is ignored
+        source.addEventListener('message', note('capture'), true);
+        source.addEventListener('message', note('once'), { once: true });
+        source.addEventListener('message', { handleEvent: (event) => log.push(['object', event.data]) });
+        const controller = new AbortController();
+        source.addEventListener('message', note('signal'), { signal: controller.signal });
+        source.onmessage = (event) => log.push(['onmessage', event.data]);
+        const g = note('g');
+        source.addEventListener('message', (event) => {
+          log.push(['f', event.data]);
+          if (event.data === '3') source.removeEventListener('message', g);
+          if (event.data === '1') {
+            controller.abort();
+            source.addEventListener('message', note('added in 1'));
+          }
+          if (event.data !== '4') return;
+          source.close();
+          setTimeout(() => {
+            window.removeEventListener('error', onError);
+            log.push(['after dispatch', event.currentTarget, event.target === source, event.eventPhase]);
+            resolve({ log, errors });
+          }, 50);
+        });
+        source.addEventListener('message', g);
+        source.addEventListener('message', () => {
+          throw new Error('listener boom');
+        });
+        source.addEventListener('message', (event) => {
+          log.push(['h', event.data]);
+          if (event.data === '4') event.stopImmediatePropagation();
+        });
+        source.addEventListener('message', note('after h'));
+        source.addEventListener('message', note('capture 2'), { capture: true });
+        source.addEventListener('x', (event) => {
+          log.push(['x', event.data, event.type]);
+          event.stopPropagation();
+          log.push(['x stopped', event.cancelBubble]);
+        });
+      });
+    return { native: await run(window.NativeEventSource), wasm: await run(window.WasmEventSource) };
+  }, url);
+  assert.deepEqual(logs.wasm, logs.native);
+  assert.equal(logs.wasm.errors.length, 3, 'a throwing listener is reported for each event and the rest still run');
 });
 
 test('a loop gets the events of every type, listened to or not', async () => {

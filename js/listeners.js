@@ -1,0 +1,140 @@
+// A source's event listeners, kept by the source itself under EventTarget's rules, so that
+// its message events are dispatched without the platform's dispatchEvent(). The platform's
+// list holds a stand-in for each listener, so an event given to dispatchEvent() (the source's
+// open and error events, or one of the user's) reaches the same listeners in the same order.
+import { beginDispatch, endDispatch, stoppedImmediately } from './message-event.js';
+
+/** Reports a listener's exception as EventTarget does: the other listeners still run. */
+const report =
+  typeof globalThis.reportError === 'function'
+    ? (error) => globalThis.reportError(error)
+    : (error) =>
+        queueMicrotask(() => {
+          throw error;
+        });
+
+/** Calls one listener's callback (a function, or an object's handleEvent) with `event`. */
+function invoke(callback, event, target) {
+  try {
+    if (typeof callback === 'function') {
+      callback.call(target, event);
+    } else {
+      const handleEvent = callback.handleEvent;
+      if (typeof handleEvent !== 'function') throw new TypeError("The listener's handleEvent is not a function");
+      handleEvent.call(callback, event);
+    }
+  } catch (error) {
+    report(error);
+  }
+}
+
+let captureFirst;
+
+/**
+ * Whether the platform calls a target's capture listeners before its other ones (Firefox,
+ * WebKit) or all in the order they were added (Chromium, for targets outside a document).
+ */
+function captureListenersFirst() {
+  if (captureFirst === undefined) {
+    const probe = new EventTarget();
+    const order = [];
+    probe.addEventListener('probe', () => order.push('bubble'));
+    probe.addEventListener('probe', () => order.push('capture'), true);
+    probe.dispatchEvent(new Event('probe'));
+    captureFirst = order[0] === 'capture';
+  }
+  return captureFirst;
+}
+
+/** addEventListener's options as its algorithm reads them. */
+function flatten(options) {
+  if (options === null || options === undefined) return { capture: false };
+  if (typeof options !== 'object') return { capture: Boolean(options) };
+  const { capture, once, passive, signal } = options;
+  return { capture: Boolean(capture), once: Boolean(once), passive, signal };
+}
+
+/** The listeners of one EventTarget, per type. */
+export class Listeners {
+  /**
+   * type → its listeners in the order added, capture ones first where the platform puts them
+   * first. A list is replaced, never changed, so a dispatch walks the list it began with.
+   */
+  #byType = new Map();
+  #target;
+  /** The platform's addEventListener and removeEventListener, bound to the target. */
+  #platform;
+
+  constructor(target, platform) {
+    this.#target = target;
+    this.#platform = platform;
+  }
+
+  /** The listeners of `type`, or undefined when it has none. */
+  of(type) {
+    return this.#byType.get(type);
+  }
+
+  /** addEventListener(type, callback, options). */
+  add(type, callback, options) {
+    const flat = flatten(options);
+    const list = this.#byType.get(type) ?? [];
+    if (callback === null || callback === undefined || flat.signal?.aborted) {
+      // Nothing to add; the platform still checks the arguments.
+      this.#platform.add(type, callback, options);
+      return;
+    }
+    if (list.some((entry) => entry.callback === callback && entry.capture === flat.capture)) return;
+    const entry = { callback, capture: flat.capture, once: flat.once, removed: false, signal: flat.signal, onAbort: null };
+    entry.standIn = (event) => this.#call(type, entry, event);
+    // The platform checks the arguments (a callback that is not an object, a signal that is
+    // not an AbortSignal) and throws as it would for any EventTarget.
+    this.#platform.add(type, entry.standIn, { capture: flat.capture, passive: flat.passive, signal: flat.signal });
+    if (flat.signal) {
+      entry.onAbort = () => this.#remove(type, entry);
+      flat.signal.addEventListener('abort', entry.onAbort, { once: true });
+    }
+    const at = flat.capture && captureListenersFirst() ? list.findIndex((other) => !other.capture) : -1;
+    this.#byType.set(type, at < 0 ? [...list, entry] : [...list.slice(0, at), entry, ...list.slice(at)]);
+  }
+
+  /** removeEventListener(type, callback, options). */
+  remove(type, callback, options) {
+    const capture = flatten(options).capture;
+    const entry = this.#byType.get(type)?.find((other) => other.callback === callback && other.capture === capture);
+    if (entry) this.#remove(type, entry);
+    // One the platform holds directly (added behind the class's back) goes too.
+    this.#platform.remove(type, callback, options);
+  }
+
+  /** Dispatches `event` to `list` (this target's listeners of its type), as dispatchEvent would. */
+  dispatch(event, list) {
+    const target = this.#target;
+    beginDispatch(event, target);
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
+      if (entry.removed) continue;
+      if (entry.once) this.#remove(event.type, entry);
+      invoke(entry.callback, event, target);
+      if (stoppedImmediately(event)) break;
+    }
+    endDispatch(event);
+  }
+
+  /** A stand-in was called by the platform's dispatchEvent(). */
+  #call(type, entry, event) {
+    if (entry.removed) return;
+    if (entry.once) this.#remove(type, entry);
+    invoke(entry.callback, event, this.#target);
+  }
+
+  #remove(type, entry) {
+    if (entry.removed) return;
+    entry.removed = true;
+    entry.signal?.removeEventListener('abort', entry.onAbort);
+    this.#platform.remove(type, entry.standIn, { capture: entry.capture });
+    const rest = (this.#byType.get(type) ?? []).filter((other) => other !== entry);
+    if (rest.length === 0) this.#byType.delete(type);
+    else this.#byType.set(type, rest);
+  }
+}
