@@ -24,7 +24,7 @@
 //! # Ok::<(), wasm_eventsource::engine::ConfigError>(())
 //! ```
 
-use crate::parser::{Event, Item, ParseError, Parser};
+use crate::parser::{Event, ItemRef, ParseError, Parser};
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -290,20 +290,33 @@ impl Engine {
 
     /// Bytes of the body arrived.
     pub fn on_chunk(&mut self, bytes: &[u8]) {
+        let mut actions = core::mem::take(&mut self.actions);
+        self.on_chunk_borrowed(bytes, |item| match item {
+            Ok(ItemRef::Event(event)) => actions.push_back(Action::Message(event.to_event())),
+            Ok(ItemRef::Comment(text)) => actions.push_back(Action::Comment(String::from(text))),
+            Ok(ItemRef::Retry(_)) => {}
+            Err(error) => actions.push_back(Action::Skipped(error)),
+        });
+        self.actions = actions;
+    }
+
+    /// [`Engine::on_chunk`] with the chunk's events, comments and skipped-event errors
+    /// handed to `emit` as they are parsed, borrowed, instead of queued as actions: nothing
+    /// is allocated per event. A chunk causes no other action. `retry:` fields are shown to
+    /// `emit` too; the engine has applied them already.
+    pub fn on_chunk_borrowed(&mut self, bytes: &[u8], mut emit: impl FnMut(Result<ItemRef<'_>, ParseError>)) {
         if self.phase != Phase::Streaming {
             return;
         }
-        let actions = &mut self.actions;
         let server_retry_ms = &mut self.server_retry_ms;
         let failed_attempts = &mut self.failed_attempts;
-        self.parser.feed(bytes, |item| match item {
-            Ok(Item::Event(event)) => {
-                *failed_attempts = 0;
-                actions.push_back(Action::Message(event));
+        self.parser.feed_borrowed(bytes, |item| {
+            match item {
+                Ok(ItemRef::Event(_)) => *failed_attempts = 0,
+                Ok(ItemRef::Retry(millis)) => *server_retry_ms = Some(millis),
+                _ => {}
             }
-            Ok(Item::Retry(millis)) => *server_retry_ms = Some(millis),
-            Ok(Item::Comment(text)) => actions.push_back(Action::Comment(text)),
-            Err(error) => actions.push_back(Action::Skipped(error)),
+            emit(item);
         });
     }
 

@@ -46,6 +46,6 @@ pub use engine::{Action, Engine, ReadyState, Reason, RetryPolicy};
 pub use error_body::ErrorBody;
 pub use event::{Error, FailedResponse, MessageEvent, SseEvent};
 pub use event_stream::{EventStream, StreamError};
-pub use parser::{Event, Item, ParseError, Parser};
+pub use parser::{Event, EventRef, Item, ItemRef, ParseError, Parser};
 #[cfg(target_arch = "wasm32")]
 pub use source::{EventSource, EventSourceHandle};

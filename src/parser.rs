@@ -23,6 +23,7 @@
 //! assert_eq!(events[0].id(), "7");
 //! ```
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -86,6 +87,64 @@ pub enum Item {
     Comment(String),
 }
 
+/// An event as [`Parser::feed_borrowed`] hands it out: borrowed from the parser's buffers,
+/// so dispatching it allocates nothing. It lives until the callback returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventRef<'a> {
+    event_type: &'a str,
+    data: &'a str,
+    id: &'a str,
+}
+
+impl<'a> EventRef<'a> {
+    /// The `event:` field as sent: empty stands for the default type, `message`.
+    pub fn event_type_field(&self) -> &'a str {
+        self.event_type
+    }
+
+    /// The event type: the last `event:` field of the block, or `"message"`.
+    pub fn event_type(&self) -> &'a str {
+        if self.event_type.is_empty() { "message" } else { self.event_type }
+    }
+
+    /// The data: the block's `data:` lines joined with LF.
+    pub fn data(&self) -> &'a str {
+        self.data
+    }
+
+    /// The connection's last event ID when the event was dispatched (`lastEventId`).
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// An owned copy, as [`Parser::feed`] gives it.
+    pub fn to_event(&self) -> Event {
+        Event::new(self.event_type, self.data, self.id)
+    }
+}
+
+/// One thing the parser found in the stream, borrowed (see [`Parser::feed_borrowed`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemRef<'a> {
+    /// A complete event.
+    Event(EventRef<'a>),
+    /// A valid `retry:` field: the server's reconnection time in milliseconds.
+    Retry(u64),
+    /// A comment line, with one leading space removed.
+    Comment(&'a str),
+}
+
+impl ItemRef<'_> {
+    /// An owned copy, as [`Parser::feed`] gives it.
+    pub fn to_item(&self) -> Item {
+        match *self {
+            ItemRef::Event(event) => Item::Event(event.to_event()),
+            ItemRef::Retry(millis) => Item::Retry(millis),
+            ItemRef::Comment(text) => Item::Comment(String::from(text)),
+        }
+    }
+}
+
 /// A problem in the stream. The parser reports it and carries on with the next event.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParseError {
@@ -111,12 +170,12 @@ impl core::error::Error for ParseError {}
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 
-/// The partial-line buffer keeps this much capacity between lines; after a longer line its
-/// memory goes back to the allocator, so one huge event does not pin it for good.
+/// The partial-line and data buffers keep this much capacity between uses; after a longer
+/// line or event their memory goes back to the allocator, so one huge event does not pin it.
 const LINE_CAPACITY_KEPT: usize = 64 * 1024;
 
 /// Where the parser reports items.
-type Emit<'a> = dyn FnMut(Result<Item, ParseError>) + 'a;
+type Emit<'a> = dyn FnMut(Result<ItemRef<'_>, ParseError>) + 'a;
 
 /// The incremental parser for one `EventSource`'s streams.
 ///
@@ -210,6 +269,13 @@ impl Parser {
     /// items are the same as for the whole body in one chunk. An item is emitted as soon
     /// as its line ends: a chunk ending in CR needs no further byte.
     pub fn feed(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<Item, ParseError>)) {
+        self.feed_dyn(chunk, &mut |item| emit(item.map(|item| item.to_item())));
+    }
+
+    /// [`Parser::feed`] with the items borrowed from the parser's buffers: an event's type,
+    /// data and id are not copied out, so a caller that only reads them (to hand them on, say)
+    /// allocates nothing per event.
+    pub fn feed_borrowed(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<ItemRef<'_>, ParseError>)) {
         self.feed_dyn(chunk, &mut emit);
     }
 
@@ -249,8 +315,7 @@ impl Parser {
     pub fn end_stream(&mut self) {
         self.line.clear();
         self.line.shrink_to(LINE_CAPACITY_KEPT);
-        self.data.clear();
-        self.has_data = false;
+        self.clear_data();
         self.event_type.clear();
         self.id_buffer.clone_from(&self.last_event_id);
         self.id_pending = false;
@@ -329,8 +394,7 @@ impl Parser {
     fn start_skipping(&mut self, line_started: bool, emit: &mut Emit<'_>) {
         self.line.clear();
         self.line.shrink_to(LINE_CAPACITY_KEPT);
-        self.data.clear();
-        self.has_data = false;
+        self.clear_data();
         self.event_type.clear();
         self.skip = Skip::Block { line_started };
         emit(Err(ParseError::EventTooLarge { limit: self.max_event_size }));
@@ -344,11 +408,7 @@ impl Parser {
         }
         let (name, value) = split_field(line);
         match name {
-            b"" => {
-                let mut text = String::new();
-                push_lossy(&mut text, value);
-                emit(Ok(Item::Comment(text)));
-            }
+            b"" => emit(Ok(ItemRef::Comment(&String::from_utf8_lossy(value)))),
             b"data" => {
                 if self.has_data {
                     self.data.push(b'\n');
@@ -367,7 +427,7 @@ impl Parser {
             }
             b"retry" => {
                 if let Some(millis) = parse_retry(value) {
-                    emit(Ok(Item::Retry(millis)));
+                    emit(Ok(ItemRef::Retry(millis)));
                 }
             }
             _ => {}
@@ -384,13 +444,21 @@ impl Parser {
             self.event_type.clear();
             return;
         }
+        let data: Cow<'_, str> = String::from_utf8_lossy(&self.data);
+        emit(Ok(ItemRef::Event(EventRef {
+            event_type: &self.event_type,
+            data: &data,
+            id: &self.last_event_id,
+        })));
+        self.clear_data();
+        self.event_type.clear();
+    }
+
+    /// Empties the data buffer, keeping a bounded capacity for the next event.
+    fn clear_data(&mut self) {
+        self.data.clear();
+        self.data.shrink_to(LINE_CAPACITY_KEPT);
         self.has_data = false;
-        let event = Event {
-            event_type: core::mem::take(&mut self.event_type),
-            data: decode_owned(core::mem::take(&mut self.data)),
-            id: self.last_event_id.clone(),
-        };
-        emit(Ok(Item::Event(event)));
     }
 }
 
@@ -414,18 +482,6 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
             .iter()
             .fold(0u64, |millis, digit| millis.saturating_mul(10).saturating_add(u64::from(digit - b'0'))),
     )
-}
-
-/// Decodes `bytes` as UTF-8 like [`push_lossy`], reusing the buffer when it is valid.
-fn decode_owned(bytes: Vec<u8>) -> String {
-    match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => {
-            let mut text = String::new();
-            push_lossy(&mut text, error.as_bytes());
-            text
-        }
-    }
 }
 
 /// Appends `bytes` decoded as UTF-8, each invalid sequence becoming one U+FFFD, exactly

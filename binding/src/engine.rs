@@ -90,7 +90,8 @@ impl EngineHandle {
 
     /// A chunk of the body arrived.
     pub fn chunk(&mut self, bytes: &[u8]) -> String {
-        self.engine.on_chunk(bytes);
+        let out = &mut self.tokens;
+        self.engine.on_chunk_borrowed(bytes, |item| out.item(item));
         self.drain()
     }
 
@@ -138,7 +139,10 @@ impl EngineHandle {
             match action {
                 Action::Connect { last_event_id } => out.push('c', &last_event_id),
                 Action::Open => out.push('o', ""),
-                Action::Message(event) => out.event(event),
+                Action::Message(event) => {
+                    let (event_type, data, id) = event.into_parts();
+                    out.event(&event_type, &data, &id);
+                }
                 Action::Comment(text) => out.push('k', &text),
                 Action::Reconnecting { delay_ms, reason } => {
                     out.number('r', delay_ms);

@@ -2,7 +2,7 @@
 
 use crate::tokens::Tokens;
 use wasm_bindgen::prelude::*;
-use wasm_eventsource::parser::{Item, Parser};
+use wasm_eventsource::parser::Parser;
 
 /// One stream's parser, for callers that make the request themselves.
 #[wasm_bindgen(js_name = Parser)]
@@ -26,12 +26,7 @@ impl ParserHandle {
     /// Parses a chunk of the body; returns its items as tokens (see the crate documentation).
     pub fn feed(&mut self, bytes: &[u8]) -> String {
         let out = &mut self.tokens;
-        self.parser.feed(bytes, |item| match item {
-            Ok(Item::Event(event)) => out.event(event),
-            Ok(Item::Retry(millis)) => out.number('t', millis),
-            Ok(Item::Comment(text)) => out.push('k', &text),
-            Err(error) => out.skipped(error),
-        });
+        self.parser.feed_borrowed(bytes, |item| out.item(item));
         out.take()
     }
 

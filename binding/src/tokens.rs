@@ -1,6 +1,6 @@
 //! Writing the CR-separated tokens described in the crate documentation.
 
-use wasm_eventsource::{Event, ParseError};
+use wasm_eventsource::{ItemRef, ParseError};
 
 /// A batch of tokens, and the last event id already told to JavaScript.
 #[derive(Default)]
@@ -36,18 +36,29 @@ impl Tokens {
         push_decimal(&mut self.out, value);
     }
 
-    /// An event: its id first when it changed, then `m` + data or `n` + type, data.
-    pub fn event(&mut self, event: Event) {
-        let (event_type, data, id) = event.into_parts();
+    /// What the parser found: an event, a comment, a `retry:` field or a skipped event.
+    pub fn item(&mut self, item: Result<ItemRef<'_>, ParseError>) {
+        match item {
+            Ok(ItemRef::Event(event)) => self.event(event.event_type_field(), event.data(), event.id()),
+            Ok(ItemRef::Retry(millis)) => self.number('t', millis),
+            Ok(ItemRef::Comment(text)) => self.push('k', text),
+            Err(error) => self.skipped(error),
+        }
+    }
+
+    /// An event (`event_type` empty for `message`): its id first when it changed, then
+    /// `m` + data or `n` + type, data. Nothing is allocated unless the id grew.
+    pub fn event(&mut self, event_type: &str, data: &str, id: &str) {
         if id != self.reported_id {
-            self.push('i', &id);
-            self.reported_id = id;
+            self.push('i', id);
+            self.reported_id.clear();
+            self.reported_id.push_str(id);
         }
         if event_type.is_empty() {
-            self.push('m', &data);
+            self.push('m', data);
         } else {
-            self.push('n', &event_type);
-            self.field(&data);
+            self.push('n', event_type);
+            self.field(data);
         }
     }
 
