@@ -302,21 +302,21 @@ impl Engine {
 
     /// [`Engine::on_chunk`] with the chunk's events, comments and skipped-event errors
     /// handed to `emit` as they are parsed, borrowed, instead of queued as actions: nothing
-    /// is allocated per event. A chunk causes no other action. `retry:` fields are shown to
-    /// `emit` too; the engine has applied them already.
+    /// is allocated per event. A chunk causes no other action; `retry:` fields are the
+    /// engine's own business and never reach `emit`.
     pub fn on_chunk_borrowed(&mut self, bytes: &[u8], mut emit: impl FnMut(Result<ItemRef<'_>, ParseError>)) {
         if self.phase != Phase::Streaming {
             return;
         }
         let server_retry_ms = &mut self.server_retry_ms;
         let failed_attempts = &mut self.failed_attempts;
-        self.parser.feed_borrowed(bytes, |item| {
-            match item {
-                Ok(ItemRef::Event(_)) => *failed_attempts = 0,
-                Ok(ItemRef::Retry(millis)) => *server_retry_ms = Some(millis),
-                _ => {}
+        self.parser.feed_borrowed(bytes, |item| match item {
+            Ok(ItemRef::Retry(millis)) => *server_retry_ms = Some(millis),
+            Ok(ItemRef::Event(_)) => {
+                *failed_attempts = 0;
+                emit(item);
             }
-            emit(item);
+            _ => emit(item),
         });
     }
 

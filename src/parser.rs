@@ -408,7 +408,7 @@ impl Parser {
         }
         let (name, value) = split_field(line);
         match name {
-            b"" => emit(Ok(ItemRef::Comment(&String::from_utf8_lossy(value)))),
+            b"" => emit(Ok(ItemRef::Comment(&decode(value)))),
             b"data" => {
                 if self.has_data {
                     self.data.push(b'\n');
@@ -444,7 +444,7 @@ impl Parser {
             self.event_type.clear();
             return;
         }
-        let data: Cow<'_, str> = String::from_utf8_lossy(&self.data);
+        let data = decode(&self.data);
         emit(Ok(ItemRef::Event(EventRef {
             event_type: &self.event_type,
             data: &data,
@@ -482,6 +482,19 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
             .iter()
             .fold(0u64, |millis, digit| millis.saturating_mul(10).saturating_add(u64::from(digit - b'0'))),
     )
+}
+
+/// `bytes` decoded as UTF-8 like [`push_lossy`], borrowed when they are valid (checked with
+/// `from_utf8`'s fast path: `String::from_utf8_lossy` checks byte by byte).
+fn decode(bytes: &[u8]) -> Cow<'_, str> {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
+            let mut text = String::new();
+            push_lossy(&mut text, bytes);
+            Cow::Owned(text)
+        }
+    }
 }
 
 /// Appends `bytes` decoded as UTF-8, each invalid sequence becoming one U+FFFD, exactly

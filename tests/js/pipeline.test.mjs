@@ -31,6 +31,12 @@ test('messages cross as CR-separated tokens, the id only when it changes', () =>
   assert.deepEqual(actions.split('\r'), ['i7', 'ntick', 'a\nb', 'mc', 'i8', 'm']);
 });
 
+test('a retry field stays in the engine: it sends no token, and sets the next delay', () => {
+  const e = opened();
+  assert.equal(e.chunk(encoder.encode('retry: 250\ndata: x\n\n')), 'mx');
+  assert.deepEqual(e.end().split('\r'), ['r250', 'ended']);
+});
+
 test('a character split across chunks comes out whole', () => {
   const bytes = encoder.encode('data: €😀\n\n');
   for (let at = 0; at <= bytes.length; at++) {
