@@ -30,3 +30,7 @@
 mod engine;
 mod parser;
 mod tokens;
+
+/// The module's allocator: talc, which grows wasm memory as needed, in place of dlmalloc.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
