@@ -260,7 +260,8 @@ rotating order; \`fetch reader\` only counts the bytes of the same stream with a
 \`message\` of a one-event stream; warm is the median of ${Object.values(honest.engines)[0]?.warmRuns} per launch after the page
 has run each client once, cold is the first source of a fresh page (ours then fetches and
 compiles its WebAssembly module while its request is under way), one client per launch.
-Ratios compare medians of one engine in this run.
+Ratios compare medians of one engine in this run. Ours hands out drop-in \`MessageEvent\`s
+(see the README); \`fetch-event-source\` hands out plain objects.
 
 ${honestTable(honest.engines)}
 
@@ -275,9 +276,10 @@ this table is not its real speed (the table above is). The other rows compare fa
 From the first \`message\` handler call to the last; time to first event from the
 constructor. Every run starts after a forced GC (so no client pays for the previous one's
 garbage); memory is read after the client's last run and a forced GC, in a page that ran
-nothing else. The native \`EventSource\`, \`eventsource\` and ours create and dispatch a
-\`MessageEvent\` through \`EventTarget\` for every event; \`fetch-event-source\` calls
-\`onmessage\` with a plain object, which skips that cost (and the \`EventTarget\` surface).
+nothing else. The native \`EventSource\` and \`eventsource\` create a platform
+\`MessageEvent\` for every event and dispatch it through \`EventTarget\`; ours builds its
+\`MessageEvent\`s in JavaScript (same prototype, properties and listener rules) and calls
+its listeners itself; \`fetch-event-source\` calls \`onmessage\` with a plain object.
 
 ${e2eTable(e2e)}
 

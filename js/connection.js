@@ -2,6 +2,7 @@
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 import { Engine } from '../pkg/wasm_eventsource.js';
+import { tokenEnd } from './tokens.js';
 
 /** The most body bytes handed to the engine at once. */
 const SLICE_BYTES = 64 * 1024;
@@ -384,37 +385,45 @@ export class Connection {
 
   /** Carries out the engine's actions; `failure` describes the failed request, if any. */
   #run(actions, failure) {
-    if (!actions) return;
-    const tokens = actions.split('\r');
     const sink = this.#sink;
-    for (let i = 0; i < tokens.length && !this.#closed; i++) {
-      const token = tokens[i];
-      switch (token.charCodeAt(0)) {
+    const length = actions.length;
+    // The tokens are walked in place (see tokens.js).
+    for (let at = 0; at < length && !this.#closed; ) {
+      const tag = actions.charCodeAt(at);
+      let end = tokenEnd(actions, at);
+      const text = actions.slice(at + 1, end);
+      at = end + 1;
+      let field;
+      if (tag === 110 || tag === 114 || tag === 102) {
+        end = tokenEnd(actions, at);
+        field = actions.slice(at, end);
+        at = end + 1;
+      }
+      switch (tag) {
         case 109: // m: a message of the default type
-          sink.message('message', token.slice(1), this.#lastEventId, this.#origin);
+          sink.message('message', text, this.#lastEventId, this.#origin);
           break;
-        case 110: // n: a message of a named type; its data is the next token
-          sink.message(token.slice(1), tokens[++i], this.#lastEventId, this.#origin);
+        case 110: // n: a message of a named type; its data is the field
+          sink.message(text, field, this.#lastEventId, this.#origin);
           break;
         case 105: // i: the last event id changed
-          this.#lastEventId = token.slice(1);
+          this.#lastEventId = text;
           break;
         case 99: // c: connect, unless offline or paused: then once that ends
           this.#wakeable = false;
-          if (this.#suspendedBy()) this.#heldRequest = token.slice(1);
-          else this.#request(token.slice(1));
+          if (this.#suspendedBy()) this.#heldRequest = text;
+          else this.#request(text);
           break;
         case 111: // o: open
           sink.open(this.#response);
           break;
         case 107: // k: a comment
-          sink.comment(token.slice(1));
+          sink.comment(text);
           break;
         case 114: {
-          // r: reconnect after the delay; the reason is the next token
-          const delay = Number(token.slice(1));
-          let reason = tokens[++i];
-          if (reason === 'suspended') reason = this.#suspendReason;
+          // r: reconnect after the delay; the reason is the field
+          const delay = Number(text);
+          const reason = field === 'suspended' ? this.#suspendReason : field;
           this.#abandon();
           this.#wakeable = !failure?.headers?.has('retry-after');
           this.#retryTimer = setTimeout(() => {
@@ -425,17 +434,17 @@ export class Connection {
           break;
         }
         case 102: {
-          // f: failed for good; whether retries ran out is the next token
-          const info = { ...failure, reason: token.slice(1), willRetry: false, retriesExhausted: tokens[++i] === '1' };
+          // f: failed for good; whether retries ran out is the field
+          const info = { ...failure, reason: text, willRetry: false, retriesExhausted: field === '1' };
           this.#shutdown();
           sink.error(info);
           break;
         }
         case 115: // s: an oversized event was skipped
-          sink.error({ reason: 'event-too-large', limit: Number(token.slice(1)), willRetry: false });
+          sink.error({ reason: 'event-too-large', limit: Number(text), willRetry: false });
           break;
         default:
-          throw new Error(`wasm-eventsource: unknown engine action ${token}`);
+          throw new Error(`wasm-eventsource: unknown engine action ${String.fromCharCode(tag)}${text}`);
       }
     }
   }

@@ -2,6 +2,7 @@
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
 import { Parser } from '../pkg/wasm_eventsource.js';
 import { normalizeParseOptions } from './options.js';
+import { tokenEnd } from './tokens.js';
 import { loadWasm } from './wasm.js';
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
@@ -90,38 +91,42 @@ class StreamState {
     return joined;
   }
 
-  /** Decodes the parser's tokens (see binding/src/lib.rs) into `events`. */
-  #collect(actions, events) {
-    if (!actions) return;
-    const tokens = actions.split('\r');
+  /** Decodes the parser's tokens (see binding/src/lib.rs and tokens.js) into `events`. */
+  #collect(tokens, events) {
     const options = this.#options;
-    for (let i = 0; i < tokens.length; i++) {
-      const token = tokens[i];
-      switch (token.charCodeAt(0)) {
+    const length = tokens.length;
+    for (let at = 0; at < length; ) {
+      const tag = tokens.charCodeAt(at);
+      let end = tokenEnd(tokens, at);
+      const text = tokens.slice(at + 1, end);
+      at = end + 1;
+      switch (tag) {
         case 109: // m: a message of the default type
-          events.push({ type: 'message', data: token.slice(1), id: this.#id });
+          events.push({ type: 'message', data: text, id: this.#id });
           break;
-        case 110: // n: a named type; its data is the next token
-          events.push({ type: token.slice(1), data: tokens[++i], id: this.#id });
+        case 110: // n: a named type; its data is the field after it
+          end = tokenEnd(tokens, at);
+          events.push({ type: text, data: tokens.slice(at, end), id: this.#id });
+          at = end + 1;
           break;
         case 105: // i: the last event id changed
-          this.#id = token.slice(1);
+          this.#id = text;
           break;
         case 107: {
           // k: a comment
           const { onComment } = options;
-          if (onComment) events.push(() => onComment(token.slice(1)));
+          if (onComment) events.push(() => onComment(text));
           break;
         }
         case 116: {
           // t: a valid retry field
           const { onRetry } = options;
-          if (onRetry) events.push(() => onRetry(Number(token.slice(1))));
+          if (onRetry) events.push(() => onRetry(Number(text)));
           break;
         }
         case 115: {
           // s: an oversized event was skipped
-          const error = new EventTooLargeError(Number(token.slice(1)));
+          const error = new EventTooLargeError(Number(text));
           const { onError } = options;
           if (onError) {
             events.push(() => onError(error));
