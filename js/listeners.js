@@ -79,8 +79,10 @@ export class Listeners {
   add(type, callback, options) {
     const flat = flatten(options);
     const list = this.#byType.get(type) ?? [];
-    if (callback === null || callback === undefined || flat.signal?.aborted) {
-      // Nothing to add; the platform still checks the arguments.
+    const callable = typeof callback === 'function' || (typeof callback === 'object' && callback !== null);
+    if (!callable || flat.signal?.aborted) {
+      // Nothing to add (null, or an aborted signal), or a listener of the wrong kind: the
+      // platform checks the arguments and throws as it would.
       this.#platform.add(type, callback, options);
       return;
     }

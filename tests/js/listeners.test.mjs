@@ -113,6 +113,31 @@ test('the own lists call the same listeners in the same order as the platform Ev
   assert.ok(own.some(([name]) => name === 'added in 1'), 'the script adds a listener mid-dispatch');
 });
 
+test('bad arguments throw as the platform throws them; null adds nothing', () => {
+  const outcome = (run) => {
+    try {
+      run();
+      return 'returned';
+    } catch (error) {
+      return error.constructor.name;
+    }
+  };
+  const attempts = (target) => [
+    outcome(() => target.addEventListener('message', 'not a listener')),
+    outcome(() => target.addEventListener('message', () => {}, { signal: 'not a signal' })),
+    outcome(() => target.addEventListener('message', null)),
+    outcome(() => target.removeEventListener('message', null)),
+  ];
+  const own = attempts(new OwnTarget());
+  assert.deepEqual(own, attempts(new PlatformTarget()));
+  assert.equal(own[1], 'TypeError', 'a signal that is not an AbortSignal');
+  const target = new OwnTarget();
+  let calls = 0;
+  assert.throws(() => target.addEventListener('message', () => (calls += 1), { signal: 'not a signal' }), TypeError);
+  target.fire('message', '1');
+  assert.equal(calls, 0, 'a listener whose adding threw is not kept');
+});
+
 test('an SseMessageEvent is a MessageEvent whose every property reads without throwing', () => {
   const event = new SseMessageEvent('note', 'hi', '7', 'http://a.test');
   assert.ok(event instanceof MessageEvent);
