@@ -198,7 +198,7 @@ test('different streams are not shared; share names a stream explicitly', async 
 
 test('shared with pauseWhenHidden: paused only while every page is hidden', async () => {
   const key = freshKey('share-hidden');
-  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=300&end=hang`;
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=1500&end=hang`;
   await withPages(2, async (pages) => {
     await followShared(pages, url, { pauseWhenHidden: true });
     await waitForEvents(pages[1], 5);
