@@ -174,8 +174,63 @@ const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
 /// line or event their memory goes back to the allocator, so one huge event does not pin it.
 const LINE_CAPACITY_KEPT: usize = 64 * 1024;
 
-/// Where the parser reports items.
-type Emit<'a> = dyn FnMut(Result<ItemRef<'_>, ParseError>) + 'a;
+/// Where the parser reports items. There are two, each compiled only where it is used: the
+/// borrowed one ([`Parser::feed_borrowed`]) and the owned one ([`Parser::feed`]), whose
+/// events take the parser's buffers without a copy.
+trait Emit {
+    fn comment(&mut self, value: &[u8]);
+    fn retry(&mut self, millis: u64);
+    fn error(&mut self, error: ParseError);
+    /// An event; its type and data buffers are cleared afterwards, whatever is left in them.
+    fn event(&mut self, event_type: &mut String, data: &mut Vec<u8>, id: &str);
+}
+
+/// The borrowed items' callback.
+struct Borrowed<'a>(&'a mut dyn FnMut(Result<ItemRef<'_>, ParseError>));
+
+impl Emit for Borrowed<'_> {
+    fn comment(&mut self, value: &[u8]) {
+        (self.0)(Ok(ItemRef::Comment(&decode(value))));
+    }
+
+    fn retry(&mut self, millis: u64) {
+        (self.0)(Ok(ItemRef::Retry(millis)));
+    }
+
+    fn error(&mut self, error: ParseError) {
+        (self.0)(Err(error));
+    }
+
+    fn event(&mut self, event_type: &mut String, data: &mut Vec<u8>, id: &str) {
+        (self.0)(Ok(ItemRef::Event(EventRef { event_type, data: &decode(data), id })));
+    }
+}
+
+/// The owned items' callback.
+struct Owned<'a>(&'a mut dyn FnMut(Result<Item, ParseError>));
+
+impl Emit for Owned<'_> {
+    fn comment(&mut self, value: &[u8]) {
+        (self.0)(Ok(Item::Comment(decode(value).into_owned())));
+    }
+
+    fn retry(&mut self, millis: u64) {
+        (self.0)(Ok(Item::Retry(millis)));
+    }
+
+    fn error(&mut self, error: ParseError) {
+        (self.0)(Err(error));
+    }
+
+    fn event(&mut self, event_type: &mut String, data: &mut Vec<u8>, id: &str) {
+        let event = Event {
+            event_type: core::mem::take(event_type),
+            data: decode_owned(core::mem::take(data)),
+            id: String::from(id),
+        };
+        (self.0)(Ok(Item::Event(event)));
+    }
+}
 
 /// The incremental parser for one `EventSource`'s streams.
 ///
@@ -269,18 +324,18 @@ impl Parser {
     /// items are the same as for the whole body in one chunk. An item is emitted as soon
     /// as its line ends: a chunk ending in CR needs no further byte.
     pub fn feed(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<Item, ParseError>)) {
-        self.feed_dyn(chunk, &mut |item| emit(item.map(|item| item.to_item())));
+        self.feed_dyn(chunk, &mut Owned(&mut emit));
     }
 
     /// [`Parser::feed`] with the items borrowed from the parser's buffers: an event's type,
     /// data and id are not copied out, so a caller that only reads them (to hand them on, say)
     /// allocates nothing per event.
     pub fn feed_borrowed(&mut self, chunk: &[u8], mut emit: impl FnMut(Result<ItemRef<'_>, ParseError>)) {
-        self.feed_dyn(chunk, &mut emit);
+        self.feed_dyn(chunk, &mut Borrowed(&mut emit));
     }
 
-    /// The body of [`Parser::feed`], compiled once whatever closure the caller passes.
-    fn feed_dyn(&mut self, chunk: &[u8], emit: &mut Emit<'_>) {
+    /// The body of both feeds, compiled once for each kind of callback.
+    fn feed_dyn(&mut self, chunk: &[u8], emit: &mut impl Emit) {
         let mut rest = chunk;
         if self.bom_matched.is_some() {
             rest = self.strip_bom(rest, emit);
@@ -325,7 +380,7 @@ impl Parser {
     }
 
     /// Consumes a leading byte-order mark, which may arrive split over chunks.
-    fn strip_bom<'c>(&mut self, chunk: &'c [u8], emit: &mut Emit<'_>) -> &'c [u8] {
+    fn strip_bom<'c>(&mut self, chunk: &'c [u8], emit: &mut impl Emit) -> &'c [u8] {
         let mut rest = chunk;
         while let Some(matched) = self.bom_matched {
             let Some((&byte, tail)) = rest.split_first() else {
@@ -344,7 +399,7 @@ impl Parser {
     }
 
     /// Keeps the start of a line whose end has not arrived yet.
-    fn hold_partial_line(&mut self, bytes: &[u8], emit: &mut Emit<'_>) {
+    fn hold_partial_line(&mut self, bytes: &[u8], emit: &mut impl Emit) {
         if bytes.is_empty() {
             return;
         }
@@ -360,7 +415,7 @@ impl Parser {
     }
 
     /// A line ended; `tail` is its part in the current chunk.
-    fn end_line(&mut self, tail: &[u8], emit: &mut Emit<'_>) {
+    fn end_line(&mut self, tail: &[u8], emit: &mut impl Emit) {
         if let Skip::Block { line_started } = self.skip {
             if !line_started && tail.is_empty() {
                 // The blank line that ends the skipped block: a dispatch with no data.
@@ -391,24 +446,24 @@ impl Parser {
         self.data.len().saturating_add(line_len) > self.max_event_size
     }
 
-    fn start_skipping(&mut self, line_started: bool, emit: &mut Emit<'_>) {
+    fn start_skipping(&mut self, line_started: bool, emit: &mut impl Emit) {
         self.line.clear();
         self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.clear_data();
         self.event_type.clear();
         self.skip = Skip::Block { line_started };
-        emit(Err(ParseError::EventTooLarge { limit: self.max_event_size }));
+        emit.error(ParseError::EventTooLarge { limit: self.max_event_size });
     }
 
     /// Interprets one complete line (without its terminator).
-    fn process_line(&mut self, line: &[u8], emit: &mut Emit<'_>) {
+    fn process_line(&mut self, line: &[u8], emit: &mut impl Emit) {
         if line.is_empty() {
             self.dispatch(emit);
             return;
         }
         let (name, value) = split_field(line);
         match name {
-            b"" => emit(Ok(ItemRef::Comment(&decode(value)))),
+            b"" => emit.comment(value),
             b"data" => {
                 if self.has_data {
                     self.data.push(b'\n');
@@ -427,7 +482,7 @@ impl Parser {
             }
             b"retry" => {
                 if let Some(millis) = parse_retry(value) {
-                    emit(Ok(ItemRef::Retry(millis)));
+                    emit.retry(millis);
                 }
             }
             _ => {}
@@ -435,7 +490,7 @@ impl Parser {
     }
 
     /// The blank line: sets the last event ID and fires the event if it has data.
-    fn dispatch(&mut self, emit: &mut Emit<'_>) {
+    fn dispatch(&mut self, emit: &mut impl Emit) {
         if self.id_pending {
             self.id_pending = false;
             self.last_event_id.clone_from(&self.id_buffer);
@@ -444,12 +499,7 @@ impl Parser {
             self.event_type.clear();
             return;
         }
-        let data = decode(&self.data);
-        emit(Ok(ItemRef::Event(EventRef {
-            event_type: &self.event_type,
-            data: &data,
-            id: &self.last_event_id,
-        })));
+        emit.event(&mut self.event_type, &mut self.data, &self.last_event_id);
         self.clear_data();
         self.event_type.clear();
     }
@@ -482,6 +532,11 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
             .iter()
             .fold(0u64, |millis, digit| millis.saturating_mul(10).saturating_add(u64::from(digit - b'0'))),
     )
+}
+
+/// Decodes `bytes` as UTF-8 like [`push_lossy`], reusing the buffer when it is valid.
+fn decode_owned(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|error| decode(error.as_bytes()).into_owned())
 }
 
 /// `bytes` decoded as UTF-8 like [`push_lossy`], borrowed when they are valid (checked with
