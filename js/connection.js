@@ -10,8 +10,6 @@ const SLICE_BYTES = 64 * 1024;
 /** How much of a failed response's body an error event carries, unless told otherwise. */
 const DEFAULT_ERROR_BODY_BYTES = 64 * 1024;
 
-const resolve = async (value) => (typeof value === 'function' ? value() : value);
-
 /**
  * Whether fetch sends each char of a header value as its UTF-8 encoding (WebKit, on every
  * platform and in every WebKit-based browser) instead of as one byte (Chromium, Firefox,
@@ -180,8 +178,9 @@ const STALE = Symbol('stale');
  * `onSend` just before). An attempt no longer `current()` stops before fetching: STALE.
  */
 async function sendRequest(options, lastEventId, signal, current, onSend) {
-  const headers = new Headers((await resolve(options.headers)) ?? undefined);
-  let body = (await resolve(options.body)) ?? undefined;
+  // Only a function is awaited: with plain headers and body, fetch() is called at once.
+  const headers = new Headers((typeof options.headers === 'function' ? await options.headers() : options.headers) ?? undefined);
+  let body = (typeof options.body === 'function' ? await options.body() : options.body) ?? undefined;
   // A stream from the body function is read to its end and sent as bytes: streaming
   // uploads need HTTP/2 and `duplex: 'half'` where browsers have them at all.
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
@@ -214,8 +213,9 @@ async function sendRequest(options, lastEventId, signal, current, onSend) {
 }
 
 /**
- * A source's first request, sent while the WebAssembly module is still loading so that the
- * two overlap. The connection takes it over when the engine asks for its first request.
+ * A source's first request, sent from its constructor: while the WebAssembly module is still
+ * loading, so that the two overlap, and before the engine is even made when it is loaded.
+ * The connection takes it over when the engine asks for its first request.
  */
 export class EarlyRequest {
   controller = new AbortController();

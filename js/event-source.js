@@ -5,7 +5,7 @@ import { normalizeInit, resolveUrl } from './options.js';
 import { Listeners } from './listeners.js';
 import { SseMessageEvent } from './message-event.js';
 import { SharedConnection, canShare } from './shared.js';
-import { loadWasm, wasmLoaded } from './wasm.js';
+import { loadWasm } from './wasm.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -210,8 +210,8 @@ export class EventSource extends EventTarget {
       // A long-lived signal must not keep closed sources alive.
       this.#detachSignal = () => signal.removeEventListener('abort', onAbort);
     }
-    // The first request need not wait for the WebAssembly module: send it while it loads.
-    if (!wasmLoaded() && !options.share && EarlyRequest.wanted(options)) this.#early = new EarlyRequest(options);
+    // The first request waits for nothing: not the WebAssembly module, not the engine.
+    if (!options.share && EarlyRequest.wanted(options)) this.#early = new EarlyRequest(options);
     loadWasm()
       .then(() => this.#start(options))
       .catch((cause) => this.#fail({ reason: 'network', cause }));

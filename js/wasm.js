@@ -3,7 +3,6 @@
 
 let loader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
 let ready = null;
-let loaded = false;
 
 /** Called once by each entry point with the way that platform loads the wasm module. */
 export function setWasmLoader(load) {
@@ -12,18 +11,9 @@ export function setWasmLoader(load) {
 
 /** Resolves when the module is ready to use. */
 export function loadWasm() {
-  ready ??= loader().then(
-    (module) => {
-      loaded = true;
-      return module;
-    },
-    (error) => {
-      ready = null;
-      throw error;
-    },
-  );
+  ready ??= loader().catch((error) => {
+    ready = null;
+    throw error;
+  });
   return ready;
 }
-
-/** Whether the module is ready already. */
-export const wasmLoaded = () => loaded;

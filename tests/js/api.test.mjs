@@ -2,7 +2,7 @@
 // read-only constants, and the iterator's methods.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventSource, EventSourceError, EventSourceErrorEvent, EventSourceOpenEvent } from '../../js/node.js';
+import { EventSource, EventSourceError, EventSourceErrorEvent, EventSourceOpenEvent, parseEvents } from '../../js/node.js';
 
 test('the event classes build from what their declared constructors take', async () => {
   const headers = new Headers({ 'x-a': '1' });
@@ -37,4 +37,22 @@ test('the iterator has next, return and Symbol.asyncIterator', async () => {
   assert.deepEqual(await iterator.return(), { value: undefined, done: true });
   source.close();
   assert.deepEqual(await iterator.next(), { value: undefined, done: true });
+});
+
+test('the first request goes out from the constructor, before the engine is made', async () => {
+  const sent = [];
+  const fetch = (url) => {
+    sent.push(url);
+    return new Promise(() => {});
+  };
+  // The WebAssembly module is loaded by now, so only the request itself is left to wait for.
+  for await (const event of parseEvents(['data: loaded\n\n'])) assert.equal(event.data, 'loaded');
+  const plain = new EventSource('http://127.0.0.1:9/plain', { fetch, headers: { authorization: 'Bearer x' } });
+  assert.deepEqual(sent, ['http://127.0.0.1:9/plain'], 'sent before the constructor returned');
+  const computed = new EventSource('http://127.0.0.1:9/computed', { fetch, headers: () => ({ authorization: 'Bearer y' }) });
+  assert.equal(sent.length, 1, 'headers from a function come a turn later');
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.deepEqual(sent, ['http://127.0.0.1:9/plain', 'http://127.0.0.1:9/computed']);
+  plain.close();
+  computed.close();
 });
