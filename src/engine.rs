@@ -24,7 +24,7 @@
 //! # Ok::<(), wasm_eventsource::engine::ConfigError>(())
 //! ```
 
-use crate::parser::{Event, ItemRef, ParseError, Parser};
+use crate::parser::{Event, Item, ItemRef, ParseError, Parser};
 use alloc::collections::VecDeque;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -290,14 +290,23 @@ impl Engine {
 
     /// Bytes of the body arrived.
     pub fn on_chunk(&mut self, bytes: &[u8]) {
-        let mut actions = core::mem::take(&mut self.actions);
-        self.on_chunk_borrowed(bytes, |item| match item {
-            Ok(ItemRef::Event(event)) => actions.push_back(Action::Message(event.to_event())),
-            Ok(ItemRef::Comment(text)) => actions.push_back(Action::Comment(String::from(text))),
-            Ok(ItemRef::Retry(_)) => {}
+        if self.phase != Phase::Streaming {
+            return;
+        }
+        let actions = &mut self.actions;
+        let server_retry_ms = &mut self.server_retry_ms;
+        let failed_attempts = &mut self.failed_attempts;
+        // The events move into their actions as the parser made them, with no copy; the
+        // bookkeeping is the same as on_chunk_borrowed's.
+        self.parser.feed(bytes, |item| match item {
+            Ok(Item::Event(event)) => {
+                *failed_attempts = 0;
+                actions.push_back(Action::Message(event));
+            }
+            Ok(Item::Retry(millis)) => *server_retry_ms = Some(millis),
+            Ok(Item::Comment(text)) => actions.push_back(Action::Comment(text)),
             Err(error) => actions.push_back(Action::Skipped(error)),
         });
-        self.actions = actions;
     }
 
     /// [`Engine::on_chunk`] with the chunk's events, comments and skipped-event errors
