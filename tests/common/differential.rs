@@ -12,12 +12,17 @@ use wasm_eventsource::parser::{Event, Item, ParseError, Parser};
 /// What a parser emits for a stream.
 pub type Output = Vec<Result<Item, ParseError>>;
 
-/// Feeds `chunks` in order to `parser` and collects what it emits.
+/// Feeds `chunks` in order to `parser` and collects what it emits. A clone of the parser
+/// is fed the same chunks through `feed_borrowed`, whose items must be the same.
 pub fn feed_chunks(parser: &mut Parser, chunks: &[&[u8]]) -> Output {
+    let mut borrowing = parser.clone();
     let mut out = Vec::new();
+    let mut borrowed = Vec::new();
     for chunk in chunks {
         parser.feed(chunk, |item| out.push(item));
+        borrowing.feed_borrowed(chunk, |item| borrowed.push(item.map(|item| item.to_item())));
     }
+    assert_eq!(borrowed, out, "feed_borrowed and feed disagree");
     out
 }
 
