@@ -2,7 +2,7 @@
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 import { Engine } from '../pkg/wasm_eventsource.js';
-import { tokenEnd } from './tokens.js';
+import { walkTokens } from './tokens.js';
 
 /** The most body bytes handed to the engine at once. */
 const SLICE_BYTES = 64 * 1024;
@@ -386,19 +386,8 @@ export class Connection {
   /** Carries out the engine's actions; `failure` describes the failed request, if any. */
   #run(actions, failure) {
     const sink = this.#sink;
-    const length = actions.length;
-    // The tokens are walked in place (see tokens.js).
-    for (let at = 0; at < length && !this.#closed; ) {
-      const tag = actions.charCodeAt(at);
-      let end = tokenEnd(actions, at);
-      const text = actions.slice(at + 1, end);
-      at = end + 1;
-      let field;
-      if (tag === 110 || tag === 114 || tag === 102) {
-        end = tokenEnd(actions, at);
-        field = actions.slice(at, end);
-        at = end + 1;
-      }
+    walkTokens(actions, (tag, text, field) => {
+      if (this.#closed) return false;
       switch (tag) {
         case 109: // m: a message of the default type
           sink.message('message', text, this.#lastEventId, this.#origin);
@@ -446,7 +435,8 @@ export class Connection {
         default:
           throw new Error(`wasm-eventsource: unknown engine action ${String.fromCharCode(tag)}${text}`);
       }
-    }
+      return true;
+    });
   }
 
   /** The request or the body failed: while offline that spends no retry. */

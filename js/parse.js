@@ -2,7 +2,7 @@
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
 import { Parser } from '../pkg/wasm_eventsource.js';
 import { normalizeParseOptions } from './options.js';
-import { tokenEnd } from './tokens.js';
+import { walkTokens } from './tokens.js';
 import { loadWasm } from './wasm.js';
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
@@ -94,20 +94,13 @@ class StreamState {
   /** Decodes the parser's tokens (see binding/src/lib.rs and tokens.js) into `events`. */
   #collect(tokens, events) {
     const options = this.#options;
-    const length = tokens.length;
-    for (let at = 0; at < length; ) {
-      const tag = tokens.charCodeAt(at);
-      let end = tokenEnd(tokens, at);
-      const text = tokens.slice(at + 1, end);
-      at = end + 1;
+    walkTokens(tokens, (tag, text, field) => {
       switch (tag) {
         case 109: // m: a message of the default type
           events.push({ type: 'message', data: text, id: this.#id });
           break;
-        case 110: // n: a named type; its data is the field after it
-          end = tokenEnd(tokens, at);
-          events.push({ type: text, data: tokens.slice(at, end), id: this.#id });
-          at = end + 1;
+        case 110: // n: a named type; its data is the field
+          events.push({ type: text, data: field, id: this.#id });
           break;
         case 105: // i: the last event id changed
           this.#id = text;
@@ -128,16 +121,16 @@ class StreamState {
           // s: an oversized event was skipped
           const error = new EventTooLargeError(Number(text));
           const { onError } = options;
-          if (onError) {
-            events.push(() => onError(error));
-          } else {
+          if (!onError) {
             this.error = error;
-            return;
+            return false;
           }
+          events.push(() => onError(error));
           break;
         }
       }
-    }
+      return true;
+    });
   }
 }
 

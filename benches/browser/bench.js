@@ -9,7 +9,7 @@
 //   `@microsoft/fetch-event-source` against one local server.
 import init, { Engine } from '/pkg/wasm_eventsource.js';
 import { EventStreamParser, parseEvents } from '/js/index.js';
-import { tokenEnd } from '/js/tokens.js';
+import { walkTokens } from '/js/tokens.js';
 import { createParser } from './peers/eventsource-parser.js';
 import { CLIENTS, runClient } from './clients.js';
 import { EventSourceParserStream } from './peers/eventsource-parser-stream.js';
@@ -59,31 +59,23 @@ function chunked(bytes, size) {
 
 /**
  * Our path: the engine parses, each chunk's events arrive as one CR-separated string, and
- * the tokens are walked in place as js/connection.js walks them.
+ * the tokens are walked with the same walkTokens as js/connection.js.
  */
 function runOurs(chunks) {
   const engine = new Engine(undefined, undefined, undefined, undefined, undefined, new Uint16Array(), undefined, undefined, 1);
   engine.connect();
   engine.response(200, 'text/event-stream', undefined, Date.now());
   let events = 0;
-  for (const chunk of chunks) {
-    const tokens = engine.chunk(chunk);
-    for (let at = 0; at < tokens.length; ) {
-      const tag = tokens.charCodeAt(at);
-      let end = tokenEnd(tokens, at);
-      const text = tokens.slice(at + 1, end);
-      at = end + 1;
-      if (tag === 109) {
-        sink += 7 + text.length;
-        events += 1;
-      } else if (tag === 110) {
-        end = tokenEnd(tokens, at);
-        sink += text.length + tokens.slice(at, end).length;
-        at = end + 1;
-        events += 1;
-      }
+  const count = (tag, text, field) => {
+    if (tag === 109) {
+      sink += 7 + text.length;
+      events += 1;
+    } else if (tag === 110) {
+      sink += text.length + field.length;
+      events += 1;
     }
-  }
+  };
+  for (const chunk of chunks) walkTokens(engine.chunk(chunk), count);
   engine.free();
   return events;
 }
