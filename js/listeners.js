@@ -89,8 +89,7 @@ export class Listeners {
     if (list.some((entry) => entry.callback === callback && entry.capture === flat.capture)) return;
     const entry = { callback, capture: flat.capture, once: flat.once, removed: false, signal: flat.signal, onAbort: null };
     entry.standIn = (event) => this.#call(type, entry, event);
-    // The platform checks the arguments (a callback that is not an object, a signal that is
-    // not an AbortSignal) and throws as it would for any EventTarget.
+    // Added first, so a signal that is not an AbortSignal throws before anything is kept.
     this.#platform.add(type, entry.standIn, { capture: flat.capture, passive: flat.passive, signal: flat.signal });
     if (flat.signal) {
       entry.onAbort = () => this.#remove(type, entry);
@@ -111,19 +110,16 @@ export class Listeners {
 
   /** Dispatches `event` to `list` (this target's listeners of its type), as dispatchEvent would. */
   dispatch(event, list) {
-    const target = this.#target;
-    beginDispatch(event, target);
+    beginDispatch(event, this.#target);
+    const type = event.type;
     for (let i = 0; i < list.length; i++) {
-      const entry = list[i];
-      if (entry.removed) continue;
-      if (entry.once) this.#remove(event.type, entry);
-      invoke(entry.callback, event, target);
+      this.#call(type, list[i], event);
       if (stoppedImmediately(event)) break;
     }
     endDispatch(event);
   }
 
-  /** A stand-in was called by the platform's dispatchEvent(). */
+  /** Calls one listener, from dispatch() or from its stand-in in the platform's list. */
   #call(type, entry, event) {
     if (entry.removed) return;
     if (entry.once) this.#remove(type, entry);
