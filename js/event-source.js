@@ -185,7 +185,7 @@ export class EventSource extends EventTarget {
   #detachSignal = null;
   /** The unread body of the response that made the source fail, until close(). */
   #failedBody = null;
-  /** The first request, sent before the WebAssembly module was ready, until #start. */
+  /** The first request, sent from the constructor, until #start hands it to the connection. */
   #early = null;
 
   constructor(url, init) {

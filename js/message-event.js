@@ -166,7 +166,12 @@ export class SseMessageEvent {
       },
     };
     const prototype = this.prototype;
-    if (typeof MessageEvent === 'function') Object.setPrototypeOf(prototype, MessageEvent.prototype);
+    if (typeof MessageEvent === 'function') {
+      Object.setPrototypeOf(prototype, MessageEvent.prototype);
+      // The tag the platform's own events show, whichever way it defines it.
+      const tag = Object.prototype.toString.call(new MessageEvent('message')).slice(8, -1);
+      Object.defineProperty(prototype, Symbol.toStringTag, { value: tag, configurable: true });
+    }
     // Whatever other accessors the platform's event prototypes hold (Chromium's
     // userActivation, Firefox's originalTarget) read as they do on a dispatched event of a
     // source instead of throwing: the target, or null.
@@ -180,11 +185,6 @@ export class SseMessageEvent {
           enumerable: descriptor.enumerable,
         });
       }
-    }
-    if (typeof MessageEvent === 'function') {
-      // The tag the platform's own events show, whichever way it defines it.
-      const tag = Object.prototype.toString.call(new MessageEvent('message')).slice(8, -1);
-      Object.defineProperty(prototype, Symbol.toStringTag, { value: tag, configurable: true });
     }
     Object.defineProperty(prototype, 'constructor', { value: globalThis.MessageEvent ?? this, configurable: true, writable: true });
   }
