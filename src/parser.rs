@@ -585,4 +585,21 @@ mod tests {
         assert_eq!(events, 1);
         assert!(parser.line.capacity() <= LINE_CAPACITY_KEPT);
     }
+
+    #[test]
+    fn a_huge_event_does_not_pin_the_data_buffer() {
+        let mut parser = Parser::new();
+        let mut sizes = Vec::new();
+        parser.feed(b"data: ", |_| {});
+        parser.feed(&[b'x'; 1 << 20], |_| {});
+        parser.feed(b"\ndata: y\n", |_| {});
+        assert!(parser.data.capacity() >= 1 << 20, "the data was buffered");
+        parser.feed_borrowed(b"\n", |item| {
+            if let Ok(super::ItemRef::Event(event)) = item {
+                sizes.push(event.data().len());
+            }
+        });
+        assert_eq!(sizes, [(1 << 20) + 2]);
+        assert!(parser.data.capacity() <= LINE_CAPACITY_KEPT);
+    }
 }
