@@ -480,6 +480,9 @@ export class Connection {
         else early.onSend = sending;
         response = await early.response;
       } else {
+        // A reconnect yields once before it fetches: fetched in the same turn as the teardown
+        // of the request before it, Chromium fails a few in a hundred over loopback.
+        await null;
         response = await sendRequest(this.#options, lastEventId, controller.signal, current, sending);
       }
     } catch (cause) {
