@@ -259,8 +259,8 @@ client, and the page posts its results to the test server. Throughput: ${honest.
 64 B each, from the first \`message\` handler call to the last, ${honest.runs} runs of each client in
 rotating order; \`fetch reader\` only counts the bytes of the same stream with a bare
 \`getReader()\` loop, which is the limit (its first event is its first chunk). First event:
-from the constructor to the first \`message\` of a one-event stream; warm is the median of ${Object.values(honest.engines)[0]?.warmRuns} per launch after the page
-has run each client once, cold is the first source of a fresh page (ours then fetches and
+from the constructor to the first \`message\` of a one-event stream; warm is the median of ${Object.values(honest.engines)[0]?.warmRuns} per launch (pooled), taken in rotating
+order after the page has been idle for a second, cold is the first source of a fresh page (ours then fetches and
 compiles its WebAssembly module while its request is under way), one client per launch.
 Ratios compare medians of one engine in this run. Ours hands out drop-in \`MessageEvent\`s
 (see the README); \`fetch-event-source\` hands out plain objects.

@@ -4,7 +4,8 @@
 // EventSource (it reports every message to the client), so only this page compares with it.
 //
 // In order: the time to the first event of one client cold (the first source of the
-// page; ours then loads its WebAssembly module), the same warm for every client, then
+// page; ours then loads its WebAssembly module), the same warm for every client once the
+// page has been idle for a second (all in rotating order, as are the rest), then
 // throughput for every client and a bare fetch reader (the limit; its first chunk is the
 // limit of the warm first event over fetch), in rotating order.
 import { CLIENTS, runClient, runReader, sink } from './clients.js';
@@ -13,7 +14,14 @@ const plan = Object.fromEntries(new URL(location.href).searchParams);
 const count = Number(plan.count);
 const size = Number(plan.size);
 const runs = Number(plan.runs);
-const WARM_RUNS = 5;
+const WARM_RUNS = 12;
+const SETTLE_MS = 1000;
+
+/** `list` rotated by `run` (and the launch): no client always follows the same one. */
+function rotated(list, run) {
+  const shift = (run + Number(plan.launch)) % list.length;
+  return [...list.slice(shift), ...list.slice(0, shift)];
+}
 
 let streams = 0;
 const url = (path) => `${path}&key=honest-${plan.key}-${(streams += 1)}`;
@@ -24,16 +32,19 @@ async function measure() {
   const coldClient = CLIENTS[Number(plan.launch) % CLIENTS.length];
   const cold = { client: coldClient, ...(await runClient(coldClient, firstEventUrl(), 1)) };
   // The bare fetch reader's first chunk is the limit for the clients over fetch.
-  const warm = Object.fromEntries([...CLIENTS, 'fetch reader'].map((client) => [client, []]));
-  for (let run = 0; run < WARM_RUNS; run++) {
-    for (const client of CLIENTS) warm[client].push((await runClient(client, firstEventUrl(), 1)).ttfe);
-    warm['fetch reader'].push((await runReader(firstEventUrl(), 1)).ttfe);
-  }
   const contenders = [...CLIENTS, 'fetch reader'];
+  const warm = Object.fromEntries(contenders.map((client) => [client, []]));
+  // The browser is busy for a while after start-up, and its requests are slower then.
+  await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+  for (let run = 0; run < WARM_RUNS; run++) {
+    for (const client of rotated(contenders, run)) {
+      const result = client === 'fetch reader' ? await runReader(firstEventUrl(), 1) : await runClient(client, firstEventUrl(), 1);
+      warm[client].push(result.ttfe);
+    }
+  }
   const seconds = Object.fromEntries(contenders.map((client) => [client, []]));
   for (let run = 0; run < runs; run++) {
-    const shift = (run + Number(plan.launch)) % contenders.length;
-    for (const client of [...contenders.slice(shift), ...contenders.slice(0, shift)]) {
+    for (const client of rotated(contenders, run)) {
       const bulk = url(`/sse/bulk?count=${count}&size=${size}`);
       const result = client === 'fetch reader' ? await runReader(bulk, count * size) : await runClient(client, bulk, count);
       seconds[client].push(result.seconds);
