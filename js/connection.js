@@ -2,7 +2,8 @@
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 import { Engine } from '../pkg/wasm_eventsource.js';
-import { walkTokens } from './tokens.js';
+import { firstTag, readTokens, walkTokens, writeInput } from './tokens.js';
+import { wasmMemory } from './wasm.js';
 
 /** The most body bytes handed to the engine at once. */
 const SLICE_BYTES = 64 * 1024;
@@ -383,8 +384,13 @@ export class Connection {
     this.#engine.free();
   }
 
-  /** Carries out the engine's actions; `failure` describes the failed request, if any. */
-  #run(actions, failure) {
+  /** Carries out the actions of the engine's batch at `address` (see #perform). */
+  #run(address, failure) {
+    this.#perform(readTokens(wasmMemory(), address), failure);
+  }
+
+  /** Carries out a batch of the engine's actions; `failure` describes the failed request, if any. */
+  #perform(actions, failure) {
     const sink = this.#sink;
     walkTokens(actions, (tag, text, field) => {
       if (this.#closed) return false;
@@ -506,19 +512,20 @@ export class Connection {
     const headers = headersOf(response);
     const { status } = response;
     const statusText = response.statusText ?? '';
-    const actions = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
-    if (actions[0] !== 'o') {
+    const address = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
+    const actions = readTokens(wasmMemory(), address);
+    if (firstTag(actions) !== 111) {
       // Failed at the headers: report it now; the body is read only if the handler asks.
       const limit = this.#options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
       const body = new FailedBody(response.body, limit, this.#options.stallTimeout, controller);
       if (this.#controller === controller) this.#controller = null;
       this.#failedBody = body;
-      this.#run(actions, { status, statusText, headers, body });
+      this.#perform(actions, { status, statusText, headers, body });
       return;
     }
     this.#response = { status, statusText, headers };
     this.#origin = new URL(response.url || this.#options.url).origin;
-    this.#run(actions);
+    this.#perform(actions);
     const reader = response.body?.getReader();
     while (current()) {
       if (this.#paused) {
@@ -543,7 +550,7 @@ export class Connection {
       const bytes = result.value;
       for (let at = 0; at < bytes.length && current(); at += SLICE_BYTES) {
         while (this.#paused && current()) await this.#paused.waiting;
-        if (current()) this.#run(this.#engine.chunk(bytes.subarray(at, at + SLICE_BYTES)));
+        if (current()) this.#run(this.#engine.chunk(writeInput(wasmMemory(), this.#engine, bytes.subarray(at, at + SLICE_BYTES))));
       }
     }
   }

@@ -1,35 +1,108 @@
-// Reading the CR-separated tokens the wasm side returns (see binding/src/lib.rs) in place:
-// a token is a tag character and its text up to the next CR; the tags below have a second
-// field after it. Walking them with indexOf builds no array, and each text is sliced once.
+// The bridge to the wasm side's handles (see binding/src/lib.rs), in the module's memory:
+// chunks go in through a handle's input buffer, and the batches of tokens that come back
+// are read out of it: a table of words, and the ASCII and wide strings the fields are
+// sliced from by their lengths. The tags below have a second field.
 
 const NAMED = 110; // n: type, then data
 const RECONNECT = 114; // r: delay, then reason
 const FAILED = 102; // f: reason, then whether retries ran out
 
-/** Where the token or field that starts at `at` ends: at the next CR, or the end. */
-function tokenEnd(tokens, at) {
-  const end = tokens.indexOf('\r', at);
-  return end < 0 ? tokens.length : end;
+/**
+ * The decoder of the batches' strings, which keeps a leading U+FEFF (a field may start with
+ * one). WebKit's decoder fails after about 2 GiB, so a fresh one is made before that.
+ */
+const DECODER_BYTES = 2 ** 31 - 2 ** 21;
+let decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+let decoded = 0;
+
+/** Views of the module's memory, made again when it grows (which detaches the old ones). */
+let words = new Uint32Array(0);
+let bytes = new Uint8Array(0);
+
+/** Makes the views again if the module's memory grew since they were made. */
+function view(memory) {
+  if (words.buffer !== memory.buffer) {
+    words = new Uint32Array(memory.buffer);
+    bytes = new Uint8Array(memory.buffer);
+  }
 }
 
 /**
- * Calls `visit(tag, text, field)` for each token of `tokens` in order: `tag` is the tag's
- * char code, `field` the second field of the tags that have one (else undefined). The walk
- * stops when `visit` returns false.
+ * Copies `chunk` (at most 64 KiB: the buffer keeps the largest size) into the input buffer
+ * of `handle` (an Engine or a Parser); returns its length, which the handle's chunk() takes.
  */
-export function walkTokens(tokens, visit) {
-  const length = tokens.length;
-  for (let at = 0; at < length; ) {
-    const tag = tokens.charCodeAt(at);
-    let end = tokenEnd(tokens, at);
-    const text = tokens.slice(at + 1, end);
-    at = end + 1;
-    let field;
-    if (tag === NAMED || tag === RECONNECT || tag === FAILED) {
-      end = tokenEnd(tokens, at);
-      field = tokens.slice(at, end);
-      at = end + 1;
+export function writeInput(memory, handle, chunk) {
+  const address = handle.input(chunk.length);
+  view(memory);
+  bytes.set(chunk, address);
+  return chunk.length;
+}
+
+/** The `length` bytes of memory at `start`, as a string. */
+function text(start, length) {
+  if (length === 0) return '';
+  decoded += length;
+  if (decoded >= DECODER_BYTES) {
+    decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    decoded = length;
+  }
+  return decoder.decode(bytes.subarray(start, start + length));
+}
+
+/**
+ * Tables being walked are copied out of the module's memory, so that a call into the module
+ * from a visit (which reuses or moves it) cannot change them; the copies are kept for the
+ * next batch, one per walk under way, as allocating one per batch was most of reading it.
+ */
+const spareTables = [];
+const SPARE_TABLES_KEPT = 4;
+
+/**
+ * The batch whose header is at `address` in `memory`: `{ table, length, ascii, wide }`, with
+ * the first `length` words of `table` its tokens. It is walked once (walkTokens).
+ */
+export function readTokens(memory, address) {
+  view(memory);
+  const at = address >>> 2;
+  const start = words[at] >>> 2;
+  const length = words[at + 1];
+  let table = spareTables.pop();
+  if (table === undefined || table.length < length) table = new Uint32Array(Math.max(length, 1024));
+  table.set(words.subarray(start, start + length));
+  return { table, length, ascii: text(words[at + 2], words[at + 3]), wide: text(words[at + 4], words[at + 5]) };
+}
+
+/**
+ * Calls `visit(tag, text, field)` for each token of a batch in order: `tag` is the tag's
+ * char code, `field` the second field of the tags that have one (else undefined). The walk
+ * stops when `visit` returns false. A batch walked again has no tokens.
+ */
+export function walkTokens(batch, visit) {
+  const { table, length, ascii, wide } = batch;
+  batch.length = 0;
+  let inAscii = 0;
+  let inWide = 0;
+  try {
+    for (let at = 0; at < length; ) {
+      const tag = table[at];
+      let word = table[at + 1];
+      let text;
+      if (word & 1) text = wide.slice(inWide, (inWide += word >>> 1));
+      else text = ascii.slice(inAscii, (inAscii += word >>> 1));
+      at += 2;
+      let field;
+      if (tag === NAMED || tag === RECONNECT || tag === FAILED) {
+        word = table[at];
+        if (word & 1) field = wide.slice(inWide, (inWide += word >>> 1));
+        else field = ascii.slice(inAscii, (inAscii += word >>> 1));
+        at += 1;
+      }
+      if (visit(tag, text, field) === false) return;
     }
-    if (visit(tag, text, field) === false) return;
+  } finally {
+    if (spareTables.length < SPARE_TABLES_KEPT) spareTables.push(table);
   }
 }
+
+/** The tag of a batch's first token (0 for an empty batch). */
+export const firstTag = ({ table, length }) => (length > 0 ? table[0] : 0);

@@ -3,6 +3,7 @@
 
 let loader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
 let ready = null;
+let memory = null;
 
 /** Called once by each entry point with the way that platform loads the wasm module. */
 export function setWasmLoader(load) {
@@ -11,9 +12,18 @@ export function setWasmLoader(load) {
 
 /** Resolves when the module is ready to use. */
 export function loadWasm() {
-  ready ??= loader().catch((error) => {
-    ready = null;
-    throw error;
-  });
+  ready ??= loader().then(
+    (exports) => {
+      memory = exports.memory;
+      return exports;
+    },
+    (error) => {
+      ready = null;
+      throw error;
+    },
+  );
   return ready;
 }
+
+/** The loaded module's memory, where its batches of tokens are read (null until loaded). */
+export const wasmMemory = () => memory;

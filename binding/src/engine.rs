@@ -1,5 +1,6 @@
 //! The engine behind each JavaScript `EventSource` (see `js/connection.js`).
 
+use crate::input::Input;
 use crate::tokens::Tokens;
 use wasm_bindgen::prelude::*;
 use wasm_eventsource::engine::{Action, Engine, Reason, RetryPolicy, retry_after_ms};
@@ -10,6 +11,7 @@ use wasm_eventsource::parser::Parser;
 pub struct EngineHandle {
     engine: Engine,
     tokens: Tokens,
+    input: Input,
 }
 
 fn millis(value: Option<f64>, default: u64) -> u64 {
@@ -65,11 +67,11 @@ impl EngineHandle {
         }
         let engine = Engine::new(policy, parser, seed as u64)
             .map_err(|error| JsValue::from(js_sys::RangeError::new(error.message())))?;
-        Ok(EngineHandle { engine, tokens: Tokens::with_reported_id(known_id) })
+        Ok(EngineHandle { engine, tokens: Tokens::with_reported_id(known_id), input: Input::default() })
     }
 
     /// Starts the first connection.
-    pub fn connect(&mut self) -> String {
+    pub fn connect(&mut self) -> *const u32 {
         self.engine.connect();
         self.drain()
     }
@@ -82,47 +84,52 @@ impl EngineHandle {
         content_type: Option<String>,
         retry_after: Option<String>,
         now_ms: f64,
-    ) -> String {
+    ) -> *const u32 {
         let retry_after_ms = retry_after.and_then(|value| retry_after_ms(&value, now_ms.max(0.0) as u64));
         self.engine.on_response(status, content_type.as_deref(), retry_after_ms);
         self.drain()
     }
 
-    /// A chunk of the body arrived.
-    pub fn chunk(&mut self, bytes: &[u8]) -> String {
+    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]).
+    pub fn input(&mut self, length: usize) -> *mut u8 {
+        self.input.reserve(length)
+    }
+
+    /// A chunk of the body arrived: the first `length` bytes of the input.
+    pub fn chunk(&mut self, length: usize) -> *const u32 {
         let out = &mut self.tokens;
-        self.engine.on_chunk_borrowed(bytes, |item| out.item(item));
+        self.engine.on_chunk_borrowed(self.input.bytes(length), |item| out.item(item));
         self.drain()
     }
 
     /// The body ended.
-    pub fn end(&mut self) -> String {
+    pub fn end(&mut self) -> *const u32 {
         self.engine.on_end();
         self.drain()
     }
 
     /// The request or the body read failed.
     #[wasm_bindgen(js_name = networkError)]
-    pub fn network_error(&mut self) -> String {
+    pub fn network_error(&mut self) -> *const u32 {
         self.engine.on_network_error();
         self.drain()
     }
 
     /// No byte arrived within the stall timeout.
-    pub fn stall(&mut self) -> String {
+    pub fn stall(&mut self) -> *const u32 {
         self.engine.on_stall();
         self.drain()
     }
 
     /// The transport stops the connection (offline, page hidden) without spending a retry.
-    pub fn suspend(&mut self) -> String {
+    pub fn suspend(&mut self) -> *const u32 {
         self.engine.suspend();
         self.drain()
     }
 
     /// The reconnect delay is over.
     #[wasm_bindgen(js_name = retryTimer)]
-    pub fn retry_timer(&mut self) -> String {
+    pub fn retry_timer(&mut self) -> *const u32 {
         self.engine.on_retry_timer();
         self.drain()
     }
@@ -132,8 +139,8 @@ impl EngineHandle {
         self.engine.close();
     }
 
-    /// Encodes the pending actions (see the crate documentation).
-    fn drain(&mut self) -> String {
+    /// Encodes the pending actions and publishes the batch (see the crate documentation).
+    fn drain(&mut self) -> *const u32 {
         let out = &mut self.tokens;
         while let Some(action) = self.engine.poll_action() {
             match action {
@@ -155,6 +162,6 @@ impl EngineHandle {
                 Action::Skipped(error) => out.skipped(error),
             }
         }
-        out.take()
+        out.publish()
     }
 }

@@ -4,11 +4,15 @@
 //! It is a crate of its own so that Rust users of `wasm-eventsource` never link these
 //! exports or need the exact `wasm-bindgen` version the package's CLI is pinned to.
 //!
-//! Each input returns what it caused as one string of tokens separated by CR.
-//! CR is the one character that can never occur in an event type, data, id or comment
-//! (it always ends a line), so JavaScript splits the whole batch with one `split('\r')`,
-//! and a chunk's events cross the boundary as a single string. A token's first character
-//! says what it is; the rest is its first field, so a plain message costs one token.
+//! Each input returns what it caused as one batch of tokens, which JavaScript reads in
+//! place in the module's memory (`js/tokens.js`): the address of six words, giving the
+//! token table and two strings. A token is its tag's char code, then one word per field;
+//! a field's word is its length in UTF-16 code units shifted left once, and bit 0 says
+//! which string holds its text: the ASCII one, or the wide one for text that is not all
+//! ASCII. Each string holds its fields one after another, so a chunk's events cross the
+//! boundary as at most two strings, and most text as a one-byte string; JavaScript slices
+//! the fields by their lengths and scans nothing. A token's first field is its text, so a
+//! plain message costs one token:
 //!
 //! | token | then | meaning |
 //! |---|---|---|
@@ -28,6 +32,7 @@
 #![warn(missing_docs)]
 
 mod engine;
+mod input;
 mod parser;
 mod tokens;
 

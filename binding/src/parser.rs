@@ -1,5 +1,6 @@
 //! The bare parser behind `js/parse.js`: bytes in, events, retries and comments out.
 
+use crate::input::Input;
 use crate::tokens::Tokens;
 use wasm_bindgen::prelude::*;
 use wasm_eventsource::parser::Parser;
@@ -9,6 +10,7 @@ use wasm_eventsource::parser::Parser;
 pub struct ParserHandle {
     parser: Parser,
     tokens: Tokens,
+    input: Input,
 }
 
 #[wasm_bindgen(js_class = Parser)]
@@ -20,14 +22,20 @@ impl ParserHandle {
         if let Some(limit) = max_event_size.filter(|v| v.is_finite()) {
             parser = parser.with_max_event_size(limit.max(0.0) as usize);
         }
-        ParserHandle { parser, tokens: Tokens::default() }
+        ParserHandle { parser, tokens: Tokens::default(), input: Input::default() }
     }
 
-    /// Parses a chunk of the body; returns its items as tokens (see the crate documentation).
-    pub fn feed(&mut self, bytes: &[u8]) -> String {
+    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]).
+    pub fn input(&mut self, length: usize) -> *mut u8 {
+        self.input.reserve(length)
+    }
+
+    /// Parses a chunk of the body, the first `length` bytes of the input; returns its items
+    /// as a batch of tokens (see the crate documentation).
+    pub fn chunk(&mut self, length: usize) -> *const u32 {
         let out = &mut self.tokens;
-        self.parser.feed_borrowed(bytes, |item| out.item(item));
-        out.take()
+        self.parser.feed_borrowed(self.input.bytes(length), |item| out.item(item));
+        out.publish()
     }
 
     /// The body ended: an event not yet ended by a blank line is discarded.

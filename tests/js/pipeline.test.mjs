@@ -1,12 +1,30 @@
-// The built wasm loads in Node, and the engine binding's action encoding (binding/src/lib.rs)
-// is what js/connection.js expects.
+// The built wasm loads in Node, and the engine binding's batches of tokens (binding/src/lib.rs)
+// read back, through js/tokens.js, as what js/connection.js expects.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import init, { Engine } from '../../pkg/wasm_eventsource.js';
 
-await init({ module_or_path: await readFile(new URL('../../pkg/wasm_eventsource_bg.wasm', import.meta.url)) });
+import { readTokens, walkTokens, writeInput } from '../../js/tokens.js';
+
+const { memory } = await init({ module_or_path: await readFile(new URL('../../pkg/wasm_eventsource_bg.wasm', import.meta.url)) });
 const encoder = new TextEncoder();
+
+/** The batch at `address` as its tokens' texts: tag and text, and any second field apart. */
+function tokens(address) {
+  const out = [];
+  walkTokens(readTokens(memory, address), (tag, text, field) => {
+    out.push(String.fromCharCode(tag) + text);
+    if (field !== undefined) out.push(field);
+  });
+  return out;
+}
+
+/** Hands `bytes` to the engine `e` as one chunk; returns its batch's address. */
+const chunk = (e, bytes) => e.chunk(writeInput(memory, e, bytes));
+
+/** The same, joined with CR. */
+const t = (address) => tokens(address).join('\r');
 
 /** An engine with no jitter, so delays are exact. */
 function engine({ maxEventSize, lastEventId, retryOnStatus = [], maxRetries } = {}) {
@@ -16,56 +34,99 @@ function engine({ maxEventSize, lastEventId, retryOnStatus = [], maxRetries } = 
 function opened(options) {
   const e = engine(options);
   e.connect();
-  assert.equal(e.response(200, 'text/event-stream', undefined, Date.now()), 'o');
+  assert.equal(t(e.response(200, 'text/event-stream', undefined, Date.now())), 'o');
   return e;
 }
 
 test('connect asks for a request with the last event id', () => {
-  assert.equal(engine().connect(), 'c');
-  assert.equal(engine({ lastEventId: '41' }).connect(), 'c41');
+  assert.equal(t(engine().connect()), 'c');
+  assert.equal(t(engine({ lastEventId: '41' }).connect()), 'c41');
 });
 
-test('messages cross as CR-separated tokens, the id only when it changes', () => {
+test('messages cross as tokens, the id only when it changes', () => {
   const e = opened();
-  const actions = e.chunk(encoder.encode('id: 7\nevent: tick\ndata: a\ndata: b\n\ndata: c\n\nid: 8\ndata:\n\n'));
-  assert.deepEqual(actions.split('\r'), ['i7', 'ntick', 'a\nb', 'mc', 'i8', 'm']);
+  const actions = chunk(e, encoder.encode('id: 7\nevent: tick\ndata: a\ndata: b\n\ndata: c\n\nid: 8\ndata:\n\n'));
+  assert.deepEqual(tokens(actions), ['i7', 'ntick', 'a\nb', 'mc', 'i8', 'm']);
+});
+
+test('text that is not all ASCII crosses in the wide string, in its place among the rest', () => {
+  const e = opened();
+  const body = 'id: é1\nevent: ☃\ndata: a\n\ndata: ü😀x\n\n: ✓ ok\nevent: t\ndata: 😀\n\nid: 2\ndata: plain\n\ndata: \uFEFFbom\n\n';
+  const address = chunk(e, encoder.encode(body));
+  const batch = readTokens(memory, address);
+  assert.equal(batch.ascii, 'at2plain', 'the ASCII fields, one after another');
+  assert.equal(batch.wide, 'é1☃ü😀x✓ ok😀\uFEFFbom', 'the others, the BOM kept');
+  assert.deepEqual(tokens(address), ['ié1', 'n☃', 'a', 'mü😀x', 'k✓ ok', 'nt', '😀', 'i2', 'mplain', 'm\uFEFFbom']);
+});
+
+test('a field that starts the wide string with U+FEFF keeps it', () => {
+  const e = opened();
+  assert.equal(t(chunk(e, encoder.encode('data: a\n\n'))), 'ma');
+  assert.equal(t(chunk(e, encoder.encode('data: \uFEFFb\n\n: \uFEFF\n'))), 'm\uFEFFb\rk\uFEFF');
+});
+
+test('a batch walks whole while a visit reads the next one', () => {
+  const e = opened();
+  const outer = readTokens(memory, chunk(e, encoder.encode('data: a\n\nevent: x\ndata: b\n\ndata: c\n\n')));
+  const seen = [];
+  walkTokens(outer, (tag, text, field) => {
+    seen.push(String.fromCharCode(tag) + text + (field ?? ''));
+    if (seen.length === 1) seen.push(t(chunk(e, encoder.encode(': hello\nid: 9\ndata: zz\n\n'))));
+  });
+  assert.deepEqual(seen, ['ma', 'khello\ri9\rmzz', 'nxb', 'mc']);
+});
+
+test('a batch is read again after the memory grew', () => {
+  const e = opened();
+  const big = 'x'.repeat(8 << 20);
+  assert.equal(t(chunk(e, encoder.encode('data: é\n\n'))), 'mé');
+  const before = memory.buffer;
+  assert.equal(t(chunk(e, encoder.encode(`data: ${big}\n\ndata: ü\n\n`))), `m${big}\rmü`);
+  assert.notEqual(memory.buffer, before, 'the memory grew');
+});
+
+test('an input with nothing to report gives an empty batch, not the last one', () => {
+  const e = opened();
+  assert.equal(t(chunk(e, encoder.encode('data: a\n\n'))), 'ma');
+  assert.deepEqual(tokens(chunk(e, encoder.encode('data: b'))), []);
+  assert.equal(t(chunk(e, encoder.encode('\n\n'))), 'mb');
 });
 
 test('a retry field stays in the engine: it sends no token, and sets the next delay', () => {
   const e = opened();
-  assert.equal(e.chunk(encoder.encode('retry: 250\ndata: x\n\n')), 'mx');
-  assert.deepEqual(e.end().split('\r'), ['r250', 'ended']);
+  assert.equal(t(chunk(e, encoder.encode('retry: 250\ndata: x\n\n'))), 'mx');
+  assert.deepEqual(t(e.end()).split('\r'), ['r250', 'ended']);
 });
 
 test('a character split across chunks comes out whole', () => {
   const bytes = encoder.encode('data: €😀\n\n');
   for (let at = 0; at <= bytes.length; at++) {
     const e = opened();
-    const actions = e.chunk(bytes.subarray(0, at)) + e.chunk(bytes.subarray(at));
+    const actions = t(chunk(e, bytes.subarray(0, at))) + t(chunk(e, bytes.subarray(at)));
     assert.equal(actions, 'm€😀', `split at ${at}`);
   }
 });
 
 test('comments, skipped events, reconnects and failures are encoded', () => {
   const e = opened({ maxEventSize: 12 });
-  assert.equal(e.chunk(encoder.encode(': hi\nretry: 250\ndata: far too long\n\ndata: ok\n\n')), 'khi\rs12\rmok');
-  assert.equal(e.end(), 'r250\rended');
-  assert.equal(e.retryTimer(), 'c');
-  assert.equal(e.response(404, 'text/plain', undefined, Date.now()), 'fstatus\r0');
+  assert.equal(t(chunk(e, encoder.encode(': hi\nretry: 250\ndata: far too long\n\ndata: ok\n\n'))), 'khi\rs12\rmok');
+  assert.equal(t(e.end()), 'r250\rended');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(404, 'text/plain', undefined, Date.now())), 'fstatus\r0');
 });
 
 test('Retry-After is honoured for a status the policy retries', () => {
   const e = engine({ retryOnStatus: [503] });
   e.connect();
-  assert.equal(e.response(503, undefined, '5', Date.now()), 'r5000\rstatus');
+  assert.equal(t(e.response(503, undefined, '5', Date.now())), 'r5000\rstatus');
   const now = Date.UTC(2026, 0, 1);
-  assert.equal(e.retryTimer(), 'c');
-  assert.equal(e.response(503, undefined, new Date(now + 9000).toUTCString(), now), 'r9000\rstatus');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(503, undefined, new Date(now + 9000).toUTCString(), now)), 'r9000\rstatus');
 });
 
 test('max retries ends in a failure that says so', () => {
   const e = opened({ maxRetries: 0 });
-  assert.equal(e.networkError(), 'fnetwork\r1');
+  assert.equal(t(e.networkError()), 'fnetwork\r1');
 });
 
 test('a bad policy throws a RangeError', () => {

@@ -1,0 +1,24 @@
+//! The buffer JavaScript writes each chunk of a body into, in the module's memory.
+
+/// One handle's input buffer. JavaScript asks for room ([`Input::reserve`]), copies the
+/// chunk there, then hands over its length: the chunk crosses with one copy, and no
+/// allocation once the buffer has grown to the size of the largest chunk.
+#[derive(Default)]
+pub struct Input {
+    bytes: Vec<u8>,
+}
+
+impl Input {
+    /// Room for `length` bytes: their address, valid until the next call into the module.
+    pub fn reserve(&mut self, length: usize) -> *mut u8 {
+        if self.bytes.len() < length {
+            self.bytes.resize(length, 0);
+        }
+        self.bytes.as_mut_ptr()
+    }
+
+    /// The first `length` bytes JavaScript wrote (fewer if it claims more than it reserved).
+    pub fn bytes(&self, length: usize) -> &[u8] {
+        self.bytes.get(..length).unwrap_or(&self.bytes)
+    }
+}
