@@ -145,10 +145,23 @@ fn is_ascii(text: &str) -> bool {
     }) && rest.is_ascii()
 }
 
-/// The length of `text` in UTF-16 code units: one per char, two for those beyond U+FFFF
-/// (whose UTF-8 starts with a byte of 0xF0 or more), counted over the bytes.
+/// The length of `text` in UTF-16 code units: one per char, two for those beyond U+FFFF.
+/// That is its bytes, less its continuation bytes (0b10xxxxxx), plus the lead bytes of
+/// four-byte sequences (0b11110xxx), counted eight bytes at a time.
 fn utf16_len(text: &str) -> usize {
-    text.bytes().map(|byte| usize::from(byte & 0xC0 != 0x80) + usize::from(byte >= 0xF0)).sum()
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let (words, rest) = text.as_bytes().as_chunks::<8>();
+    let (mut continuations, mut four_byte_leads) = (0, 0);
+    for word in words {
+        let word = u64::from_ne_bytes(*word);
+        continuations += (word & !(word << 1) & HIGH).count_ones() as usize;
+        four_byte_leads += (word & (word << 1) & (word << 2) & (word << 3) & HIGH).count_ones() as usize;
+    }
+    for &byte in rest {
+        continuations += usize::from(byte & 0xC0 == 0x80);
+        four_byte_leads += usize::from(byte >= 0xF0);
+    }
+    text.len() - continuations + four_byte_leads
 }
 
 /// Writes `value` in decimal without the formatting machinery (it costs wasm bytes).

@@ -59,6 +59,14 @@ test('text that is not all ASCII crosses in the wide string, in its place among 
   assert.deepEqual(tokens(address), ['ié1', 'n☃', 'a', 'mü😀x', 'k✓ ok', 'nt', '😀', 'i2', 'mplain', 'm\uFEFFbom']);
 });
 
+test('wide fields of every length and char width are sliced whole', () => {
+  const e = opened();
+  const texts = [];
+  for (let length = 1; length <= 40; length++) texts.push(Array.from({ length }, (_, i) => ['a', 'é', '€', '😀'][(i * 7 + length) % 4]).join('') + '€');
+  const body = texts.map((text) => `data: ${text}\n\n`).join('');
+  assert.deepEqual(tokens(chunk(e, encoder.encode(body))), texts.map((text) => `m${text}`));
+});
+
 test('a field that starts the wide string with U+FEFF keeps it', () => {
   const e = opened();
   assert.equal(t(chunk(e, encoder.encode('data: a\n\n'))), 'ma');
