@@ -235,8 +235,9 @@ ${throughputTable(native, 'wasm-eventsource')}
 
 ## Browser parse throughput (headless Chromium)
 
-Ours: the wasm engine parses each chunk and hands its events to JavaScript as strings (the
-exact path of the \`EventSource\` class, without creating \`MessageEvent\`s). eventsource-parser:
+Ours: each chunk is copied into the wasm engine's input buffer, parsed, and its events read
+back as strings from a batch in wasm memory (the exact path of the \`EventSource\` class,
+without creating \`MessageEvent\`s). eventsource-parser:
 the chunk decoded with a streaming \`TextDecoder\`, then parsed.
 
 ${throughputTable(parse, 'wasm-eventsource', { events: true })}
