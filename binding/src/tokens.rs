@@ -31,9 +31,7 @@ impl Tokens {
     pub fn push(&mut self, tag: char, text: &str) {
         if self.published {
             self.published = false;
-            self.table.clear();
-            self.ascii.clear();
-            self.wide.clear();
+            self.clear();
         }
         self.table.push(u32::from(tag));
         self.field(text);
@@ -103,9 +101,7 @@ impl Tokens {
     /// An empty batch has a table of length 0.
     pub fn publish(&mut self) -> *const u32 {
         if self.published {
-            self.table.clear();
-            self.ascii.clear();
-            self.wide.clear();
+            self.clear();
         }
         self.published = true;
         self.header = [
@@ -118,7 +114,21 @@ impl Tokens {
         ];
         self.header.as_ptr()
     }
+
+    /// Empties the batch, keeping a bounded capacity: after a huge event, its memory goes
+    /// back to the allocator instead of staying with the source.
+    fn clear(&mut self) {
+        self.table.clear();
+        self.table.shrink_to(CAPACITY_KEPT / 4);
+        self.ascii.clear();
+        self.ascii.shrink_to(CAPACITY_KEPT);
+        self.wide.clear();
+        self.wide.shrink_to(CAPACITY_KEPT);
+    }
 }
+
+/// How many bytes each of a batch's buffers keeps between batches.
+const CAPACITY_KEPT: usize = 64 * 1024;
 
 /// A pointer as wasm32 memory addresses it.
 fn address<T>(pointer: *const T) -> u32 {

@@ -93,6 +93,21 @@ test('a batch is read again after the memory grew', () => {
   assert.notEqual(memory.buffer, before, 'the memory grew');
 });
 
+test('after a huge event, a batch gives its memory back', () => {
+  const huge = encoder.encode(`data: ${'x'.repeat(8 << 20)}\n\n`);
+  const before = memory.buffer.byteLength;
+  const engines = [];
+  for (let n = 0; n < 8; n++) {
+    const e = opened();
+    for (let at = 0; at < huge.length; at += 64 * 1024) tokens(chunk(e, huge.subarray(at, at + 64 * 1024)));
+    assert.equal(t(chunk(e, encoder.encode('data: a\n\n'))), 'ma');
+    engines.push(e);
+  }
+  const grown = (memory.buffer.byteLength - before) / 2 ** 20;
+  assert.ok(grown < 80, `eight engines that each had an 8 MiB event grew the memory by ${grown} MiB`);
+  for (const e of engines) e.free();
+});
+
 test('an input with nothing to report gives an empty batch, not the last one', () => {
   const e = opened();
   assert.equal(t(chunk(e, encoder.encode('data: a\n\n'))), 'ma');
