@@ -2,8 +2,7 @@
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 import { Engine } from '../pkg/wasm_eventsource.js';
-import { firstTag, readTokens, walkTokens, writeInput } from './tokens.js';
-import { wasmMemory } from './wasm.js';
+import { feedChunk, firstTag, readTokens, walkTokens } from './tokens.js';
 
 /** The most body bytes handed to the engine at once. */
 const SLICE_BYTES = 64 * 1024;
@@ -386,7 +385,7 @@ export class Connection {
 
   /** Carries out the actions of the engine's batch at `address` (see #perform). */
   #run(address, failure) {
-    this.#perform(readTokens(wasmMemory(), address), failure);
+    this.#perform(readTokens(address), failure);
   }
 
   /** Carries out a batch of the engine's actions; `failure` describes the failed request, if any. */
@@ -513,7 +512,7 @@ export class Connection {
     const { status } = response;
     const statusText = response.statusText ?? '';
     const address = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
-    const actions = readTokens(wasmMemory(), address);
+    const actions = readTokens(address);
     if (firstTag(actions) !== 111) {
       // Failed at the headers: report it now; the body is read only if the handler asks.
       const limit = this.#options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
@@ -550,7 +549,7 @@ export class Connection {
       const bytes = result.value;
       for (let at = 0; at < bytes.length && current(); at += SLICE_BYTES) {
         while (this.#paused && current()) await this.#paused.waiting;
-        if (current()) this.#run(this.#engine.chunk(writeInput(wasmMemory(), this.#engine, bytes.subarray(at, at + SLICE_BYTES))));
+        if (current()) this.#run(feedChunk(this.#engine, bytes.subarray(at, at + SLICE_BYTES)));
       }
     }
   }

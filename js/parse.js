@@ -2,8 +2,8 @@
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
 import { Parser } from '../pkg/wasm_eventsource.js';
 import { normalizeParseOptions } from './options.js';
-import { readTokens, walkTokens, writeInput } from './tokens.js';
-import { loadWasm, wasmMemory } from './wasm.js';
+import { feedChunk, readTokens, walkTokens } from './tokens.js';
+import { loadWasm } from './wasm.js';
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
 const SLICE_BYTES = 64 * 1024;
@@ -47,9 +47,7 @@ class StreamState {
     if (!this.#parser) return events;
     const bytes = this.#bytes(chunk);
     for (let at = 0; at < bytes.length && !this.error; at += SLICE_BYTES) {
-      const parser = this.#parser;
-      const memory = wasmMemory();
-      this.#collect(readTokens(memory, parser.chunk(writeInput(memory, parser, bytes.subarray(at, at + SLICE_BYTES)))), events);
+      this.#collect(readTokens(feedChunk(this.#parser, bytes.subarray(at, at + SLICE_BYTES))), events);
     }
     return events;
   }

@@ -2,6 +2,7 @@
 // chunks go in through a handle's input buffer, and the batches of tokens that come back
 // are read out of it: a table of words, and the ASCII and wide strings the fields are
 // sliced from by their lengths. The tags below have a second field.
+import { wasmMemory } from './wasm.js';
 
 const NAMED = 110; // n: type, then data
 const RECONNECT = 114; // r: delay, then reason
@@ -20,7 +21,8 @@ let words = new Uint32Array(0);
 let bytes = new Uint8Array(0);
 
 /** Makes the views again if the module's memory grew since they were made. */
-function view(memory) {
+function view() {
+  const memory = wasmMemory();
   if (words.buffer !== memory.buffer) {
     words = new Uint32Array(memory.buffer);
     bytes = new Uint8Array(memory.buffer);
@@ -28,14 +30,15 @@ function view(memory) {
 }
 
 /**
- * Copies `chunk` (at most 64 KiB: the buffer keeps the largest size) into the input buffer
- * of `handle` (an Engine or a Parser); returns its length, which the handle's chunk() takes.
+ * Hands `chunk` (at most 64 KiB: the input buffer keeps the largest size) to `handle`, an
+ * Engine or a Parser: copies it into the handle's input buffer, then has it parsed.
+ * Returns the address of the batch, for readTokens.
  */
-export function writeInput(memory, handle, chunk) {
+export function feedChunk(handle, chunk) {
   const address = handle.input(chunk.length);
-  view(memory);
+  view();
   bytes.set(chunk, address);
-  return chunk.length;
+  return handle.chunk(chunk.length);
 }
 
 /** The `length` bytes of memory at `start`, as a string. */
@@ -58,11 +61,12 @@ const spareTables = [];
 const SPARE_TABLES_KEPT = 4;
 
 /**
- * The batch whose header is at `address` in `memory`: `{ table, length, ascii, wide }`, with
- * the first `length` words of `table` its tokens. It is walked once (walkTokens).
+ * The batch whose header is at `address` in the loaded module's memory: `{ table, length,
+ * ascii, wide }`, with the first `length` words of `table` its tokens. It is walked once
+ * (walkTokens).
  */
-export function readTokens(memory, address) {
-  view(memory);
+export function readTokens(address) {
+  view();
   const at = address >>> 2;
   const start = words[at] >>> 2;
   const length = words[at + 1];

@@ -9,7 +9,8 @@
 //   `@microsoft/fetch-event-source` against one local server.
 import init, { Engine } from '/pkg/wasm_eventsource.js';
 import { EventStreamParser, parseEvents } from '/js/index.js';
-import { readTokens, walkTokens, writeInput } from '/js/tokens.js';
+import { feedChunk, readTokens, walkTokens } from '/js/tokens.js';
+import { loadWasm } from '/js/wasm.js';
 import { createParser } from './peers/eventsource-parser.js';
 import { CLIENTS, runClient } from './clients.js';
 import { EventSourceParserStream } from './peers/eventsource-parser-stream.js';
@@ -17,8 +18,6 @@ import { getBytes, getLines, getMessages } from './peers/fetch-event-source-pars
 
 const RUNS = 7;
 let sink = 0;
-/** The wasm module's memory, where the engine's batches of tokens are read. */
-let wasmMemory;
 
 /** The same recipes as benches/fixtures.rs; `scale` divides the sizes. */
 function fixtures(scale) {
@@ -61,8 +60,8 @@ function chunked(bytes, size) {
 
 /**
  * Our path: each chunk is written into the engine's input buffer, the engine parses it, and
- * its events arrive as one batch of tokens in wasm memory, read and walked with the same
- * writeInput, readTokens and walkTokens as js/connection.js.
+ * its events arrive as one batch of tokens in wasm memory, fed, read and walked with the
+ * same feedChunk, readTokens and walkTokens as js/connection.js.
  */
 function runOurs(chunks) {
   const engine = new Engine(undefined, undefined, undefined, undefined, undefined, new Uint16Array(), undefined, undefined, 1);
@@ -78,7 +77,7 @@ function runOurs(chunks) {
       events += 1;
     }
   };
-  for (const chunk of chunks) walkTokens(readTokens(wasmMemory, engine.chunk(writeInput(wasmMemory, engine, chunk))), count);
+  for (const chunk of chunks) walkTokens(readTokens(feedChunk(engine, chunk)), count);
   engine.free();
   return events;
 }
@@ -103,7 +102,7 @@ function time(run, chunks) {
 }
 
 window.parseBench = async ({ smoke }) => {
-  ({ memory: wasmMemory } = await init());
+  await loadWasm();
   const rows = [];
   for (const fixture of fixtures(smoke ? 64 : 1)) {
     const chunks = chunked(fixture.bytes, fixture.chunk);

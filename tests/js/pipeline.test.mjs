@@ -3,17 +3,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import init, { Engine } from '../../pkg/wasm_eventsource.js';
+import { Engine } from '../../pkg/wasm_eventsource.js';
 
-import { readTokens, walkTokens, writeInput } from '../../js/tokens.js';
+import '../../js/node.js';
+import { feedChunk, readTokens, walkTokens } from '../../js/tokens.js';
+import { loadWasm, wasmMemory } from '../../js/wasm.js';
 
-const { memory } = await init({ module_or_path: await readFile(new URL('../../pkg/wasm_eventsource_bg.wasm', import.meta.url)) });
+await loadWasm();
+const memory = wasmMemory();
 const encoder = new TextEncoder();
 
 /** The batch at `address` as its tokens' texts: tag and text, and any second field apart. */
 function tokens(address) {
   const out = [];
-  walkTokens(readTokens(memory, address), (tag, text, field) => {
+  walkTokens(readTokens(address), (tag, text, field) => {
     out.push(String.fromCharCode(tag) + text);
     if (field !== undefined) out.push(field);
   });
@@ -21,7 +24,7 @@ function tokens(address) {
 }
 
 /** Hands `bytes` to the engine `e` as one chunk; returns its batch's address. */
-const chunk = (e, bytes) => e.chunk(writeInput(memory, e, bytes));
+const chunk = feedChunk;
 
 /** The same, joined with CR. */
 const t = (address) => tokens(address).join('\r');
@@ -53,7 +56,7 @@ test('text that is not all ASCII crosses in the wide string, in its place among 
   const e = opened();
   const body = 'id: é1\nevent: ☃\ndata: a\n\ndata: ü😀x\n\n: ✓ ok\nevent: t\ndata: 😀\n\nid: 2\ndata: plain\n\ndata: \uFEFFbom\n\n';
   const address = chunk(e, encoder.encode(body));
-  const batch = readTokens(memory, address);
+  const batch = readTokens(address);
   assert.equal(batch.ascii, 'at2plain', 'the ASCII fields, one after another');
   assert.equal(batch.wide, 'é1☃ü😀x✓ ok😀\uFEFFbom', 'the others, the BOM kept');
   assert.deepEqual(tokens(address), ['ié1', 'n☃', 'a', 'mü😀x', 'k✓ ok', 'nt', '😀', 'i2', 'mplain', 'm\uFEFFbom']);
@@ -75,7 +78,7 @@ test('a field that starts the wide string with U+FEFF keeps it', () => {
 
 test('a batch walks whole while a visit reads the next one', () => {
   const e = opened();
-  const outer = readTokens(memory, chunk(e, encoder.encode('data: a\n\nevent: x\ndata: b\n\ndata: c\n\n')));
+  const outer = readTokens(chunk(e, encoder.encode('data: a\n\nevent: x\ndata: b\n\ndata: c\n\n')));
   const seen = [];
   walkTokens(outer, (tag, text, field) => {
     seen.push(String.fromCharCode(tag) + text + (field ?? ''));
