@@ -40,7 +40,7 @@ impl From<Vec<u8>> for Body {
 /// Configures a Rust `EventSource` (see `EventSource::builder`); `build()` connects.
 #[derive(Clone)]
 // Only `build()`, which needs a browser, reads the fields.
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+#[cfg_attr(not(all(target_arch = "wasm32", feature = "browser")), allow(dead_code))]
 pub struct EventSourceBuilder {
     pub(crate) url: String,
     pub(crate) method: String,

@@ -12,7 +12,7 @@ use std::fmt;
 /// thread that made it, and this is a counted handle to its entry.
 #[derive(Clone, Default)]
 pub struct ErrorBody {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "browser"))]
     handle: Option<std::sync::Arc<wasm::Handle>>,
 }
 
@@ -21,7 +21,7 @@ impl ErrorBody {
     /// number of bytes; empty for a body that was let go or never existed. Every call
     /// gives the same text.
     pub async fn text(&self) -> String {
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(all(target_arch = "wasm32", feature = "browser"))]
         if let Some(inner) = self.handle.as_ref().and_then(|handle| handle.inner()) {
             return inner.text().await;
         }
@@ -31,12 +31,12 @@ impl ErrorBody {
 
 impl PartialEq for ErrorBody {
     fn eq(&self, other: &Self) -> bool {
-        #[cfg(target_arch = "wasm32")]
+        #[cfg(all(target_arch = "wasm32", feature = "browser"))]
         return match (&self.handle, &other.handle) {
             (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        #[cfg(not(target_arch = "wasm32"))]
+        #[cfg(not(all(target_arch = "wasm32", feature = "browser")))]
         {
             let _ = other;
             true
@@ -52,7 +52,7 @@ impl fmt::Debug for ErrorBody {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 mod wasm {
     use super::ErrorBody;
     use js_sys::{Promise, Reflect, Uint8Array};

@@ -11,10 +11,13 @@
 //! - [`engine`]: the connection state machine (open, fail, reconnect, backoff), with no
 //!   I/O and no clock.
 //!
-//! In the browser build (`wasm32`) the crate also has:
+//! In the browser build (`wasm32`, with the default `browser` feature) the crate also has:
 //!
 //! - `EventSource`: a Rust-native `EventSource` whose events are a
 //!   `futures` `Stream`, with headers, methods, bodies and the retry policy.
+//!
+//! Without `browser` (`default-features = false`), the crate on wasm32 is the layers above
+//! alone and needs no wasm-bindgen: for a module with a transport of its own.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -35,9 +38,9 @@ pub mod parser;
 #[cfg(feature = "yew")]
 pub mod yew;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 mod fetch;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 mod source;
 
 pub use builder::{Body, EventSourceBuilder};
@@ -47,5 +50,5 @@ pub use error_body::ErrorBody;
 pub use event::{Error, FailedResponse, MessageEvent, SseEvent};
 pub use event_stream::{EventStream, StreamError};
 pub use parser::{Event, EventRef, Item, ItemRef, ParseError, Parser};
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 pub use source::{EventSource, EventSourceHandle};

@@ -1,6 +1,6 @@
 //! The Rust-native EventSource in headless Chromium against the test SSE server
 //! (run through scripts/with-test-server.sh, which sets SSE_TEST_SERVER at build time).
-#![cfg(target_arch = "wasm32")]
+#![cfg(all(target_arch = "wasm32", feature = "browser"))]
 
 use futures_util::StreamExt;
 use futures_util::future::{Either, select};
