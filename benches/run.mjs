@@ -74,7 +74,7 @@ async function bundlePeers() {
 
 /** Our package as users ship it: the wasm, and the JS bundled and minified. */
 async function ourSize() {
-  const wasm = await readFile(`${root}pkg/wasm_eventsource_bg.wasm`);
+  const wasm = await readFile(`${root}pkg/wasm_eventsource.wasm`);
   const result = await build({
     entryPoints: [`${root}js/index.js`],
     bundle: true,

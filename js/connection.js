@@ -1,7 +1,7 @@
 // The transport: fetch(), the body reader and the timers, driven by the Rust engine.
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
-import { Engine } from '../pkg/wasm_eventsource.js';
+import { Engine } from './handles.js';
 import { feedChunk, firstTag, readTokens, walkTokens } from './tokens.js';
 
 /** The most body bytes handed to the engine at once. */
@@ -300,7 +300,7 @@ export class Connection {
       options.factor,
       options.jitter,
       options.maxRetries,
-      Uint16Array.from(options.retryOnStatus ?? []),
+      options.retryOnStatus ?? [],
       options.maxEventSize,
       options.lastEventId,
       Math.random() * 2 ** 53,

@@ -1,6 +1,6 @@
 // The parser alone, for callers that make the request themselves: the same spec-exact Rust
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
-import { Parser } from '../pkg/wasm_eventsource.js';
+import { Parser } from './handles.js';
 import { normalizeParseOptions } from './options.js';
 import { feedChunk, readTokens, walkTokens } from './tokens.js';
 import { loadWasm } from './wasm.js';

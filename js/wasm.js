@@ -3,20 +3,35 @@
 
 let loader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
 let ready = null;
-let memory = null;
+let exports = null;
 
 /** Called once by each entry point with the way that platform loads the wasm module. */
 export function setWasmLoader(load) {
   loader = load;
 }
 
+/**
+ * The module's exports, instantiated from `source` (or a promise of it): the module's bytes,
+ * or a fetch() response, compiled as it streams in when served as exactly application/wasm
+ * and read whole otherwise. The module imports nothing.
+ */
+export async function instantiate(source) {
+  source = await source;
+  if (typeof Response === 'function' && source instanceof Response) {
+    if (!source.ok) throw new Error(`wasm-eventsource: ${source.url} answered ${source.status}`);
+    // Engines stream only the exact type: parameters or another case are refused.
+    if (WebAssembly.instantiateStreaming && source.headers.get('content-type') === 'application/wasm') {
+      return (await WebAssembly.instantiateStreaming(source)).instance.exports;
+    }
+    source = await source.arrayBuffer();
+  }
+  return (await WebAssembly.instantiate(source)).instance.exports;
+}
+
 /** Resolves when the module is ready to use. */
 export function loadWasm() {
   ready ??= loader().then(
-    (exports) => {
-      memory = exports.memory;
-      return exports;
-    },
+    (loaded) => (exports = loaded),
     (error) => {
       ready = null;
       throw error;
@@ -25,5 +40,8 @@ export function loadWasm() {
   return ready;
 }
 
-/** The loaded module's memory, where its batches of tokens are read (null until loaded). */
-export const wasmMemory = () => memory;
+/** The loaded module's exports (binding/src/exports.rs), null until it is loaded. */
+export const wasmExports = () => exports;
+
+/** The loaded module's memory, where its batches of tokens are read. */
+export const wasmMemory = () => exports.memory;

@@ -22,6 +22,9 @@ step "clippy (native)" cargo clippy --workspace "${examples[@]}" --all-targets -
 # Benchmarks are native-only, so the wasm32 lint covers the library, its tests and the npm binding.
 step "clippy (wasm32)" cargo clippy -p wasm-eventsource -p wasm-eventsource-npm --lib --tests --all-features \
   --target wasm32-unknown-unknown --quiet -- -D warnings
+# The npm package links the crate without its browser feature (no wasm-bindgen).
+step "clippy (wasm32, without the browser feature)" cargo clippy -p wasm-eventsource -p wasm-eventsource-npm --lib \
+  --no-default-features --target wasm32-unknown-unknown --quiet -- -D warnings
 step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p example-shared \
   --target wasm32-unknown-unknown --quiet -- -D warnings
 step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \

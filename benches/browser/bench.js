@@ -7,8 +7,8 @@
 //   getBytes/getLines/getMessages;
 // - e2eBench: the native EventSource, ours, `eventsource` and
 //   `@microsoft/fetch-event-source` against one local server.
-import init, { Engine } from '/pkg/wasm_eventsource.js';
 import { EventStreamParser, parseEvents } from '/js/index.js';
+import { Engine } from '/js/handles.js';
 import { feedChunk, readTokens, walkTokens } from '/js/tokens.js';
 import { loadWasm } from '/js/wasm.js';
 import { createParser } from './peers/eventsource-parser.js';
@@ -64,7 +64,7 @@ function chunked(bytes, size) {
  * same feedChunk, readTokens and walkTokens as js/connection.js.
  */
 function runOurs(chunks) {
-  const engine = new Engine(undefined, undefined, undefined, undefined, undefined, new Uint16Array(), undefined, undefined, 1);
+  const engine = new Engine(undefined, undefined, undefined, undefined, undefined, [], undefined, undefined, 1);
   engine.connect();
   engine.response(200, 'text/event-stream', undefined, Date.now());
   let events = 0;
@@ -158,7 +158,7 @@ const STREAM_PARSERS = {
 };
 
 window.streamBench = async ({ smoke }) => {
-  await init();
+  await loadWasm();
   const rows = [];
   for (const fixture of fixtures(smoke ? 64 : 1)) {
     const chunks = chunked(fixture.bytes, fixture.chunk);
@@ -181,7 +181,7 @@ async function memory() {
   globalThis.gc?.();
   await new Promise((resolve) => setTimeout(resolve, 50));
   globalThis.gc?.();
-  const wasm = await init();
+  const wasm = await loadWasm();
   return { jsHeap: performance.memory?.usedJSHeapSize ?? null, wasmMemory: wasm.memory.buffer.byteLength };
 }
 

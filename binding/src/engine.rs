@@ -2,20 +2,42 @@
 
 use crate::input::Input;
 use crate::tokens::Tokens;
-use wasm_bindgen::prelude::*;
 use wasm_eventsource::engine::{Action, Engine, Reason, RetryPolicy, retry_after_ms};
 use wasm_eventsource::parser::Parser;
 
-/// The connection engine of one JavaScript `EventSource`.
-#[wasm_bindgen(js_name = Engine)]
+/// The connection engine of one JavaScript `EventSource`, with its batch and input buffer.
 pub struct EngineHandle {
     engine: Engine,
     tokens: Tokens,
     input: Input,
 }
 
-fn millis(value: Option<f64>, default: u64) -> u64 {
-    value.filter(|v| v.is_finite()).map_or(default, |v| v.max(0.0) as u64)
+/// The settings of a new engine as JavaScript passes them: NaN (what `undefined` becomes)
+/// takes the default.
+pub struct Settings {
+    pub initial_delay: f64,
+    pub max_delay: f64,
+    pub factor: f64,
+    pub jitter: f64,
+    pub max_retries: f64,
+    pub retry_on_status: Vec<u16>,
+    pub max_event_size: f64,
+    pub last_event_id: String,
+    pub seed: f64,
+}
+
+/// A number JavaScript passed, or `None` for NaN (`undefined`).
+fn given(value: f64) -> Option<f64> {
+    (!value.is_nan()).then_some(value)
+}
+
+/// A number JavaScript passed, or `None` for NaN (`undefined`) and the infinities (no bound).
+pub fn finite(value: f64) -> Option<f64> {
+    value.is_finite().then_some(value)
+}
+
+fn millis(value: f64, default: u64) -> u64 {
+    finite(value).map_or(default, |v| v.max(0.0) as u64)
 }
 
 fn reason_name(reason: Reason) -> &'static str {
@@ -29,45 +51,27 @@ fn reason_name(reason: Reason) -> &'static str {
     }
 }
 
-#[wasm_bindgen(js_class = Engine)]
 impl EngineHandle {
-    /// An engine for one source. Delays are in milliseconds; `undefined` takes the
-    /// default. Throws a `RangeError` for a policy that cannot work.
-    #[wasm_bindgen(constructor)]
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        initial_delay: Option<f64>,
-        max_delay: Option<f64>,
-        factor: Option<f64>,
-        jitter: Option<f64>,
-        max_retries: Option<f64>,
-        retry_on_status: Vec<u16>,
-        max_event_size: Option<f64>,
-        last_event_id: Option<String>,
-        seed: f64,
-    ) -> Result<EngineHandle, JsValue> {
+    /// An engine for one source (delays in milliseconds), or `None` for a policy that
+    /// cannot work.
+    pub fn new(settings: Settings) -> Option<EngineHandle> {
         let defaults = RetryPolicy::default();
         let policy = RetryPolicy {
-            initial_delay_ms: millis(initial_delay, defaults.initial_delay_ms),
-            max_delay_ms: millis(max_delay, defaults.max_delay_ms),
-            factor: factor.unwrap_or(defaults.factor),
-            jitter: jitter.unwrap_or(defaults.jitter),
-            max_retries: max_retries
-                .filter(|v| v.is_finite())
-                .map(|v| v.clamp(0.0, f64::from(u32::MAX)) as u32),
-            retry_on_status,
+            initial_delay_ms: millis(settings.initial_delay, defaults.initial_delay_ms),
+            max_delay_ms: millis(settings.max_delay, defaults.max_delay_ms),
+            factor: given(settings.factor).unwrap_or(defaults.factor),
+            jitter: given(settings.jitter).unwrap_or(defaults.jitter),
+            max_retries: finite(settings.max_retries).map(|v| v.clamp(0.0, f64::from(u32::MAX)) as u32),
+            retry_on_status: settings.retry_on_status,
         };
-        let mut parser = Parser::new();
-        if let Some(limit) = max_event_size.filter(|v| v.is_finite()) {
-            parser = parser.with_max_event_size(limit.max(0.0) as usize);
-        }
-        let known_id = last_event_id.unwrap_or_default();
-        if !known_id.is_empty() {
-            parser = parser.with_last_event_id(known_id.clone());
-        }
-        let engine = Engine::new(policy, parser, seed as u64)
-            .map_err(|error| JsValue::from(js_sys::RangeError::new(error.message())))?;
-        Ok(EngineHandle { engine, tokens: Tokens::with_reported_id(known_id), input: Input::default() })
+        let parser = Parser::new().with_last_event_id(settings.last_event_id.clone());
+        let parser = match finite(settings.max_event_size) {
+            Some(limit) => parser.with_max_event_size(limit.max(0.0) as usize),
+            None => parser,
+        };
+        let engine = Engine::new(policy, parser, settings.seed as u64).ok()?;
+        let tokens = Tokens::with_reported_id(settings.last_event_id);
+        Some(EngineHandle { engine, tokens, input: Input::default() })
     }
 
     /// Starts the first connection.
@@ -81,12 +85,12 @@ impl EngineHandle {
     pub fn response(
         &mut self,
         status: u16,
-        content_type: Option<String>,
-        retry_after: Option<String>,
+        content_type: Option<&str>,
+        retry_after: Option<&str>,
         now_ms: f64,
     ) -> *const u32 {
-        let retry_after_ms = retry_after.and_then(|value| retry_after_ms(&value, now_ms.max(0.0) as u64));
-        self.engine.on_response(status, content_type.as_deref(), retry_after_ms);
+        let retry_after_ms = retry_after.and_then(|value| retry_after_ms(value, now_ms.max(0.0) as u64));
+        self.engine.on_response(status, content_type, retry_after_ms);
         self.drain()
     }
 
@@ -109,7 +113,6 @@ impl EngineHandle {
     }
 
     /// The request or the body read failed.
-    #[wasm_bindgen(js_name = networkError)]
     pub fn network_error(&mut self) -> *const u32 {
         self.engine.on_network_error();
         self.drain()
@@ -128,15 +131,9 @@ impl EngineHandle {
     }
 
     /// The reconnect delay is over.
-    #[wasm_bindgen(js_name = retryTimer)]
     pub fn retry_timer(&mut self) -> *const u32 {
         self.engine.on_retry_timer();
         self.drain()
-    }
-
-    /// Closed for good; later inputs do nothing.
-    pub fn close(&mut self) {
-        self.engine.close();
     }
 
     /// Encodes the pending actions and publishes the batch (see the crate documentation).

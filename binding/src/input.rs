@@ -9,6 +9,11 @@ pub struct Input {
 }
 
 impl Input {
+    /// An empty buffer.
+    pub const fn new() -> Input {
+        Input { bytes: Vec::new() }
+    }
+
     /// Room for `length` bytes: their address, valid until the next call into the module.
     pub fn reserve(&mut self, length: usize) -> *mut u8 {
         if self.bytes.len() < length {

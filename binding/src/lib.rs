@@ -1,8 +1,9 @@
-//! The `#[wasm_bindgen]` surface of the npm package: the connection engine that
+//! The WebAssembly exports of the npm package (`exports.rs`): the connection engine that
 //! `js/connection.js` drives, and the bare parser behind `js/parse.js`.
 //!
 //! It is a crate of its own so that Rust users of `wasm-eventsource` never link these
-//! exports or need the exact `wasm-bindgen` version the package's CLI is pinned to.
+//! exports. The exports take and return numbers only and the module imports nothing, so
+//! its JavaScript side (`js/handles.js`) is a few lines instead of generated glue.
 //!
 //! Each input returns what it caused as one batch of tokens, which JavaScript reads in
 //! place in the module's memory (`js/tokens.js`): the address of six words, giving the
@@ -27,15 +28,17 @@
 //! | `f` + reason | `1` if retries ran out, else `0` | failed for good (engine) |
 //! | `s` + limit | | an event over `limit` bytes was skipped |
 
-#![cfg(target_arch = "wasm32")]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod engine;
+mod exports;
+mod handles;
 mod input;
 mod parser;
 mod tokens;
 
 /// The module's allocator: talc, which grows wasm memory as needed, in place of dlmalloc.
+#[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -1,25 +1,23 @@
 //! The bare parser behind `js/parse.js`: bytes in, events, retries and comments out.
 
+use crate::engine::finite;
 use crate::input::Input;
 use crate::tokens::Tokens;
-use wasm_bindgen::prelude::*;
 use wasm_eventsource::parser::Parser;
 
 /// One stream's parser, for callers that make the request themselves.
-#[wasm_bindgen(js_name = Parser)]
 pub struct ParserHandle {
     parser: Parser,
     tokens: Tokens,
     input: Input,
 }
 
-#[wasm_bindgen(js_class = Parser)]
 impl ParserHandle {
-    /// A parser; `max_event_size` (bytes) bounds one event, `undefined` leaves it unbounded.
-    #[wasm_bindgen(constructor)]
-    pub fn new(max_event_size: Option<f64>) -> ParserHandle {
+    /// A parser; `max_event_size` (bytes) bounds one event, NaN or infinity leaves it
+    /// unbounded.
+    pub fn new(max_event_size: f64) -> ParserHandle {
         let mut parser = Parser::new();
-        if let Some(limit) = max_event_size.filter(|v| v.is_finite()) {
+        if let Some(limit) = finite(max_event_size) {
             parser = parser.with_max_event_size(limit.max(0.0) as usize);
         }
         ParserHandle { parser, tokens: Tokens::default(), input: Input::default() }

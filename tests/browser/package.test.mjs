@@ -27,6 +27,7 @@ const NPM_FILES = [
   'js/api.js',
   'js/connection.js',
   'js/event-source.js',
+  'js/handles.js',
   'js/index.d.ts',
   'js/index.js',
   'js/listeners.js',
@@ -39,8 +40,7 @@ const NPM_FILES = [
   'js/tokens.js',
   'js/wasm.js',
   'package.json',
-  'pkg/wasm_eventsource.js',
-  'pkg/wasm_eventsource_bg.wasm',
+  'pkg/wasm_eventsource.wasm',
 ];
 
 /** Packs the tarball once and installs it into a fresh directory outside the repository. */

@@ -1,7 +1,7 @@
 // Loaded by the browser tests: exposes the package's EventSource beside the native one,
 // and `record`, which runs a source until a stop condition and returns what it saw.
 import { EventSource } from '/js/index.js';
-import init from '/pkg/wasm_eventsource.js';
+import { loadWasm } from '/js/wasm.js';
 
 const NativeEventSource = globalThis.EventSource;
 window.WasmEventSource = EventSource;
@@ -89,6 +89,6 @@ window.setVisibility = (state) => {
 };
 
 /** The size of the package's WebAssembly memory, in bytes (it only ever grows). */
-window.wasmMemoryBytes = async () => (await init()).memory.buffer.byteLength;
+window.wasmMemoryBytes = async () => (await loadWasm()).memory.buffer.byteLength;
 
 window.ready = true;

@@ -3,9 +3,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { Engine } from '../../pkg/wasm_eventsource.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
 import '../../js/node.js';
+import { Engine } from '../../js/handles.js';
 import { feedChunk, readTokens, walkTokens } from '../../js/tokens.js';
 import { loadWasm, wasmMemory } from '../../js/wasm.js';
 
@@ -31,7 +33,7 @@ const t = (address) => tokens(address).join('\r');
 
 /** An engine with no jitter, so delays are exact. */
 function engine({ maxEventSize, lastEventId, retryOnStatus = [], maxRetries } = {}) {
-  return new Engine(1000, 8000, 2, 0, maxRetries, Uint16Array.from(retryOnStatus), maxEventSize, lastEventId, 7);
+  return new Engine(1000, 8000, 2, 0, maxRetries, retryOnStatus, maxEventSize, lastEventId, 7);
 }
 
 function opened(options) {
@@ -155,8 +157,73 @@ test('max retries ends in a failure that says so', () => {
   assert.equal(t(e.networkError()), 'fnetwork\r1');
 });
 
+test('the module imports nothing and exports only its memory and handle calls', async () => {
+  const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));
+  const module = new WebAssembly.Module(bytes);
+  assert.deepEqual(WebAssembly.Module.imports(module), []);
+  const calls = WebAssembly.Module.exports(module).map((e) => e.name).filter((name) => !name.startsWith('__'));
+  const kinds = ['chunk', 'connect', 'end', 'free', 'input', 'network_error', 'new', 'response', 'retry_timer', 'stall', 'suspend'];
+  const expected = ['arguments', 'memory', ...kinds.map((k) => `engine_${k}`), ...['chunk', 'end', 'free', 'input', 'new'].map((k) => `parser_${k}`)];
+  assert.deepEqual(calls.sort(), expected.sort());
+});
+
+test('text and statuses cross whole through the argument buffer', () => {
+  assert.equal(t(engine({ lastEventId: 'é☃😀' }).connect()), 'cé☃😀');
+  const e = engine({ retryOnStatus: [500, 503, 65535] });
+  e.connect();
+  assert.equal(t(e.response(65535, 'text/plain', '7', Date.now())), 'r7000\rstatus');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(500, undefined, undefined, Date.now())), 'r2000\rstatus', 'the second retry');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(200, 'text/event-stream; charset=utf-8', '3', Date.now())), 'o');
+  assert.equal(t(e.end()), 'r1000\rended', 'the Retry-After of a good response is not kept');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(502, 'text/event-stream', undefined, Date.now())), 'fstatus\r0', '502 is not listed');
+});
+
+test('a freed handle does nothing, and the other handles go on', () => {
+  const [a, b] = [opened(), opened()];
+  const freed = a.handle;
+  a.free();
+  a.free();
+  assert.deepEqual(tokens(a.connect()), []);
+  assert.deepEqual(tokens(chunk(a, encoder.encode('data: lost\n\n'))), []);
+  assert.equal(t(chunk(b, encoder.encode('data: kept\n\n'))), 'mkept');
+  const c = opened();
+  assert.equal(c.handle, freed, 'a new engine takes the freed slot');
+  assert.equal(t(chunk(c, encoder.encode('data: new\n\n'))), 'mnew');
+});
+
+/** A full garbage collection, where the runtime lets a test ask for one (else null). */
+function garbageCollector() {
+  if (globalThis.Bun) return () => globalThis.Bun.gc(true);
+  try {
+    setFlagsFromString('--expose-gc');
+    return runInNewContext('gc');
+  } catch {
+    return null;
+  }
+}
+
+const collectGarbage = garbageCollector();
+
+test('engines nobody freed are released once they are collected', { skip: !collectGarbage && 'no way to collect garbage' }, async () => {
+  // Every handle given out so far is at most the newest of these, so new engines stay at or
+  // below it only if these slots were freed.
+  let dropped = Array.from({ length: 100 }, () => engine().handle);
+  const newest = Math.max(...dropped);
+  dropped = null;
+  for (let round = 0; round < 20; round++) {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  const next = Array.from({ length: 100 }, () => engine());
+  assert.deepEqual(next.filter((e) => e.handle > newest).length, 0, 'each took a collected engine\'s slot');
+  for (const e of next) e.free();
+});
+
 test('a bad policy throws a RangeError', () => {
-  assert.throws(() => new Engine(1000, 8000, 0.5, 0, undefined, new Uint16Array(), undefined, undefined, 1), RangeError);
+  assert.throws(() => new Engine(1000, 8000, 0.5, 0, undefined, [], undefined, undefined, 1), RangeError);
 });
 
 test('both entries export exactly the values index.d.ts declares', async () => {

@@ -1,0 +1,203 @@
+//! The module's exports: plain functions over numbers, which `js/handles.js` wraps as the
+//! `Engine` and `Parser` classes. An engine or a parser is a handle, a small nonzero id.
+//! Text and lists go in through one argument buffer ([`arguments`]), which JavaScript fills
+//! just before the call that reads it. The module imports nothing, so no call re-enters it.
+//!
+//! Each export keeps its name with `#[unsafe(no_mangle)]`, the only unsafe code here.
+#![allow(unsafe_code)]
+
+use crate::engine::{EngineHandle, Settings};
+use crate::handles::Handles;
+use crate::input::Input;
+use crate::parser::ParserHandle;
+use std::cell::RefCell;
+
+thread_local! {
+    static ENGINES: RefCell<Handles<EngineHandle>> = const { RefCell::new(Handles::new()) };
+    static PARSERS: RefCell<Handles<ParserHandle>> = const { RefCell::new(Handles::new()) };
+    static ARGUMENTS: RefCell<Input> = const { RefCell::new(Input::new()) };
+}
+
+/// What a call on a handle that is not live returns: a batch of no tokens.
+static NOTHING: [u32; 6] = [0; 6];
+
+/// Runs `call` on the engine `id`, or returns [`NOTHING`] if it is not live.
+fn on_engine(id: u32, call: impl FnOnce(&mut EngineHandle) -> *const u32) -> *const u32 {
+    ENGINES.with(|engines| engines.try_borrow_mut().ok()?.get(id).map(call)).unwrap_or(NOTHING.as_ptr())
+}
+
+/// Runs `call` on the parser `id`, or returns [`NOTHING`] if it is not live.
+fn on_parser(id: u32, call: impl FnOnce(&mut ParserHandle) -> *const u32) -> *const u32 {
+    PARSERS.with(|parsers| parsers.try_borrow_mut().ok()?.get(id).map(call)).unwrap_or(NOTHING.as_ptr())
+}
+
+/// Reads the argument buffer: `read` gets its first `length` bytes.
+fn with_arguments<R>(length: usize, read: impl FnOnce(&[u8]) -> R) -> R {
+    ARGUMENTS.with(|arguments| match arguments.try_borrow() {
+        Ok(arguments) => read(arguments.bytes(length)),
+        Err(_) => read(&[]),
+    })
+}
+
+/// Where JavaScript writes the text or list arguments of the next call, `length` bytes.
+#[unsafe(no_mangle)]
+pub extern "C" fn arguments(length: usize) -> *mut u8 {
+    ARGUMENTS
+        .with(|arguments| arguments.try_borrow_mut().map_or(core::ptr::null_mut(), |mut a| a.reserve(length)))
+}
+
+/// UTF-8 that JavaScript encoded; anything else (which it never writes) reads as empty.
+fn text(bytes: &[u8]) -> &str {
+    core::str::from_utf8(bytes).unwrap_or_default()
+}
+
+/// The `Option<&str>` of an argument JavaScript passed as a byte length, -1 for none.
+fn optional(bytes: &[u8], start: usize, length: i32) -> (Option<&str>, usize) {
+    match usize::try_from(length) {
+        Ok(length) => (Some(text(bytes.get(start..start + length).unwrap_or_default())), start + length),
+        Err(_) => (None, start),
+    }
+}
+
+/// A new engine (see [`Settings`]): the argument buffer holds the last event id in UTF-8
+/// (`id_length` bytes), then `statuses` retryable HTTP statuses as little-endian u16s.
+/// Returns its handle, or 0 for a retry policy that cannot work.
+#[unsafe(no_mangle)]
+#[allow(clippy::too_many_arguments)]
+pub extern "C" fn engine_new(
+    initial_delay: f64,
+    max_delay: f64,
+    factor: f64,
+    jitter: f64,
+    max_retries: f64,
+    max_event_size: f64,
+    seed: f64,
+    id_length: usize,
+    statuses: usize,
+) -> u32 {
+    let settings = with_arguments(id_length.saturating_add(statuses.saturating_mul(2)), |bytes| {
+        let (id, list) = bytes.split_at(id_length.min(bytes.len()));
+        let (pairs, _) = list.as_chunks::<2>();
+        Settings {
+            initial_delay,
+            max_delay,
+            factor,
+            jitter,
+            max_retries,
+            retry_on_status: pairs.iter().map(|pair| u16::from_le_bytes(*pair)).collect(),
+            max_event_size,
+            last_event_id: text(id).into(),
+            seed,
+        }
+    });
+    let Some(engine) = EngineHandle::new(settings) else { return 0 };
+    ENGINES.with(|engines| engines.try_borrow_mut().map_or(0, |mut engines| engines.insert(engine)))
+}
+
+/// Releases an engine; its handle is then not live.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_free(id: u32) {
+    ENGINES.with(|engines| engines.try_borrow_mut().map(|mut engines| engines.remove(id))).ok();
+}
+
+/// Where JavaScript writes the engine's next chunk of `length` bytes.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_input(id: u32, length: usize) -> *mut u8 {
+    let input = ENGINES.with(|engines| Some(engines.try_borrow_mut().ok()?.get(id)?.input(length)));
+    input.unwrap_or_else(|| arguments(length))
+}
+
+/// A chunk of the body arrived: the first `length` bytes of the engine's input.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_chunk(id: u32, length: usize) -> *const u32 {
+    on_engine(id, |engine| engine.chunk(length))
+}
+
+/// Starts the first connection.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_connect(id: u32) -> *const u32 {
+    on_engine(id, EngineHandle::connect)
+}
+
+/// The response head arrived: the argument buffer holds the Content-Type and the
+/// `Retry-After` value in UTF-8, one after the other, with byte lengths of -1 for absent.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_response(
+    id: u32,
+    status: u16,
+    content_type_length: i32,
+    retry_after_length: i32,
+    now_ms: f64,
+) -> *const u32 {
+    let total = content_type_length.max(0) as usize + retry_after_length.max(0) as usize;
+    with_arguments(total, |bytes| {
+        let (content_type, next) = optional(bytes, 0, content_type_length);
+        let (retry_after, _) = optional(bytes, next, retry_after_length);
+        on_engine(id, |engine| engine.response(status, content_type, retry_after, now_ms))
+    })
+}
+
+/// The body ended.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_end(id: u32) -> *const u32 {
+    on_engine(id, EngineHandle::end)
+}
+
+/// The request or the body read failed.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_network_error(id: u32) -> *const u32 {
+    on_engine(id, EngineHandle::network_error)
+}
+
+/// No byte arrived within the stall timeout.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_stall(id: u32) -> *const u32 {
+    on_engine(id, EngineHandle::stall)
+}
+
+/// The transport stops the connection without spending a retry.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_suspend(id: u32) -> *const u32 {
+    on_engine(id, EngineHandle::suspend)
+}
+
+/// The reconnect delay is over.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_retry_timer(id: u32) -> *const u32 {
+    on_engine(id, EngineHandle::retry_timer)
+}
+
+/// A new parser (see [`ParserHandle::new`]); returns its handle.
+#[unsafe(no_mangle)]
+pub extern "C" fn parser_new(max_event_size: f64) -> u32 {
+    let parser = ParserHandle::new(max_event_size);
+    PARSERS.with(|parsers| parsers.try_borrow_mut().map_or(0, |mut parsers| parsers.insert(parser)))
+}
+
+/// Releases a parser; its handle is then not live.
+#[unsafe(no_mangle)]
+pub extern "C" fn parser_free(id: u32) {
+    PARSERS.with(|parsers| parsers.try_borrow_mut().map(|mut parsers| parsers.remove(id))).ok();
+}
+
+/// Where JavaScript writes the parser's next chunk of `length` bytes.
+#[unsafe(no_mangle)]
+pub extern "C" fn parser_input(id: u32, length: usize) -> *mut u8 {
+    let input = PARSERS.with(|parsers| Some(parsers.try_borrow_mut().ok()?.get(id)?.input(length)));
+    input.unwrap_or_else(|| arguments(length))
+}
+
+/// Parses the first `length` bytes of the parser's input; returns their batch of tokens.
+#[unsafe(no_mangle)]
+pub extern "C" fn parser_chunk(id: u32, length: usize) -> *const u32 {
+    on_parser(id, |parser| parser.chunk(length))
+}
+
+/// The body ended: an event not yet ended by a blank line is discarded.
+#[unsafe(no_mangle)]
+pub extern "C" fn parser_end(id: u32) {
+    on_parser(id, |parser| {
+        parser.end();
+        NOTHING.as_ptr()
+    });
+}
