@@ -19,11 +19,12 @@ step "format" cargo fmt --all -- --check
 # The example apps are browser-only; they are linted for wasm32 only.
 examples=(--exclude leptos-app --exclude yew-app --exclude example-shared)
 step "clippy (native)" cargo clippy --workspace "${examples[@]}" --all-targets --all-features --quiet -- -D warnings
-# Benchmarks are native-only, so the wasm32 lint covers the library, its tests and the npm binding.
-step "clippy (wasm32)" cargo clippy -p wasm-eventsource -p wasm-eventsource-npm --lib --tests --all-features \
+# Benchmarks are native-only, so the wasm32 lint covers the library and its tests.
+step "clippy (wasm32)" cargo clippy -p wasm-eventsource --lib --tests --all-features \
   --target wasm32-unknown-unknown --quiet -- -D warnings
-# The npm package links the crate without its browser feature (no wasm-bindgen).
-step "clippy (wasm32, without the browser feature)" cargo clippy -p wasm-eventsource -p wasm-eventsource-npm --lib \
+# The npm binding links the crate without its browser feature, and so without std (it has a
+# panic handler of its own, which std's would clash with).
+step "clippy (wasm32, npm binding: no std)" cargo clippy -p wasm-eventsource -p wasm-eventsource-npm --lib \
   --no-default-features --target wasm32-unknown-unknown --quiet -- -D warnings
 step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p example-shared \
   --target wasm32-unknown-unknown --quiet -- -D warnings

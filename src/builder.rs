@@ -2,10 +2,13 @@
 //! code rendered on a server can build it too (only starting a connection needs a browser).
 
 use crate::engine::RetryPolicy;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-use std::time::Duration;
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::future::Future;
+use core::pin::Pin;
+use core::time::Duration;
 
 /// Computes extra request headers before every (re)connect.
 pub(crate) type HeadersFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>>>>>;
@@ -102,7 +105,7 @@ impl EventSourceBuilder {
     /// EventSource::builder("/events").headers_fn(|| vec![("Authorization".into(), current_token())]).build()?;
     /// ```
     pub fn headers_fn(self, make: impl Fn() -> Vec<(String, String)> + 'static) -> Self {
-        self.headers_async(move || std::future::ready(make()))
+        self.headers_async(move || core::future::ready(make()))
     }
 
     /// Like [`EventSourceBuilder::headers_fn`], for headers that take a request to get.

@@ -420,8 +420,9 @@ impl Engine {
             }
             delay += delay * policy.jitter * self.rng.next_unit();
         }
-        // Float-to-int casts saturate, and `delay` is finite and non-negative here.
-        let delay = (delay.round() as u64).max(base).max(retry_after_ms.unwrap_or(0));
+        // Float-to-int casts truncate and saturate, and `delay` is finite and non-negative
+        // here, so adding a half rounds to the nearest millisecond (`f64::round` needs std).
+        let delay = ((delay + 0.5) as u64).max(base).max(retry_after_ms.unwrap_or(0));
         delay.min(MAX_TIMER_MS)
     }
 }

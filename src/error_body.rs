@@ -5,7 +5,8 @@
 //! nobody reads is let go when the last copy of it is dropped, or, when the source
 //! retries, when the next attempt starts.
 
-use std::fmt;
+use alloc::string::String;
+use core::fmt;
 
 /// The body of a failed response. Cloning shares it; equality is identity. It is `Send` and
 /// `Sync` (so errors fit in Leptos signals): the JavaScript side stays in a registry of the

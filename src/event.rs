@@ -3,8 +3,11 @@
 
 use crate::ErrorBody;
 use crate::engine::ConfigError;
-use std::fmt;
-use std::time::Duration;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use core::time::Duration;
 
 /// One message: what the browser's `MessageEvent` carries.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -119,4 +122,4 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

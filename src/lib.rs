@@ -19,6 +19,9 @@
 //! Without `browser` (`default-features = false`), the crate on wasm32 is the layers above
 //! alone and needs no wasm-bindgen: for a module with a transport of its own.
 
+// The browser transport, and the tests, use std; the rest is core and alloc only, so a
+// module without `browser` links no std (the npm package's has no panic formatting).
+#![cfg_attr(not(any(feature = "browser", test)), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

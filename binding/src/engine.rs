@@ -2,6 +2,8 @@
 
 use crate::input::Input;
 use crate::tokens::Tokens;
+use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_eventsource::engine::{Action, Engine, Reason, RetryPolicy, retry_after_ms};
 use wasm_eventsource::parser::Parser;
 

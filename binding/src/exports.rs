@@ -1,49 +1,44 @@
 //! The module's exports: plain functions over numbers, which `js/handles.js` wraps as the
 //! `Engine` and `Parser` classes. An engine or a parser is a handle, a small nonzero id.
 //! Text and lists go in through one argument buffer ([`arguments`]), which JavaScript fills
-//! just before the call that reads it. The module imports nothing, so no call re-enters it.
+//! just before the call that reads it. The module imports nothing, so no call re-enters it
+//! and each of its statics ([`Global`]) is in use by one call at a time.
 //!
 //! Each export keeps its name with `#[unsafe(no_mangle)]`, the only unsafe code here.
 #![allow(unsafe_code)]
 
 use crate::engine::{EngineHandle, Settings};
+use crate::global::Global;
 use crate::handles::Handles;
 use crate::input::Input;
 use crate::parser::ParserHandle;
-use std::cell::RefCell;
 
-thread_local! {
-    static ENGINES: RefCell<Handles<EngineHandle>> = const { RefCell::new(Handles::new()) };
-    static PARSERS: RefCell<Handles<ParserHandle>> = const { RefCell::new(Handles::new()) };
-    static ARGUMENTS: RefCell<Input> = const { RefCell::new(Input::new()) };
-}
+static ENGINES: Global<Handles<EngineHandle>> = Global::new(Handles::new());
+static PARSERS: Global<Handles<ParserHandle>> = Global::new(Handles::new());
+static ARGUMENTS: Global<Input> = Global::new(Input::new());
 
 /// What a call on a handle that is not live returns: a batch of no tokens.
 static NOTHING: [u32; 6] = [0; 6];
 
 /// Runs `call` on the engine `id`, or returns [`NOTHING`] if it is not live.
 fn on_engine(id: u32, call: impl FnOnce(&mut EngineHandle) -> *const u32) -> *const u32 {
-    ENGINES.with(|engines| engines.try_borrow_mut().ok()?.get(id).map(call)).unwrap_or(NOTHING.as_ptr())
+    ENGINES.with(|engines| engines.get(id).map(call)).flatten().unwrap_or(NOTHING.as_ptr())
 }
 
 /// Runs `call` on the parser `id`, or returns [`NOTHING`] if it is not live.
 fn on_parser(id: u32, call: impl FnOnce(&mut ParserHandle) -> *const u32) -> *const u32 {
-    PARSERS.with(|parsers| parsers.try_borrow_mut().ok()?.get(id).map(call)).unwrap_or(NOTHING.as_ptr())
+    PARSERS.with(|parsers| parsers.get(id).map(call)).flatten().unwrap_or(NOTHING.as_ptr())
 }
 
 /// Reads the argument buffer: `read` gets its first `length` bytes.
-fn with_arguments<R>(length: usize, read: impl FnOnce(&[u8]) -> R) -> R {
-    ARGUMENTS.with(|arguments| match arguments.try_borrow() {
-        Ok(arguments) => read(arguments.bytes(length)),
-        Err(_) => read(&[]),
-    })
+fn with_arguments<R>(length: usize, read: impl FnOnce(&[u8]) -> R) -> Option<R> {
+    ARGUMENTS.with(|arguments| read(arguments.bytes(length)))
 }
 
 /// Where JavaScript writes the text or list arguments of the next call, `length` bytes.
 #[unsafe(no_mangle)]
 pub extern "C" fn arguments(length: usize) -> *mut u8 {
-    ARGUMENTS
-        .with(|arguments| arguments.try_borrow_mut().map_or(core::ptr::null_mut(), |mut a| a.reserve(length)))
+    ARGUMENTS.with(|arguments| arguments.reserve(length)).unwrap_or(core::ptr::null_mut())
 }
 
 /// UTF-8 that JavaScript encoded; anything else (which it never writes) reads as empty.
@@ -90,20 +85,20 @@ pub extern "C" fn engine_new(
             seed,
         }
     });
-    let Some(engine) = EngineHandle::new(settings) else { return 0 };
-    ENGINES.with(|engines| engines.try_borrow_mut().map_or(0, |mut engines| engines.insert(engine)))
+    let Some(engine) = settings.and_then(EngineHandle::new) else { return 0 };
+    ENGINES.with(|engines| engines.insert(engine)).unwrap_or(0)
 }
 
 /// Releases an engine; its handle is then not live.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_free(id: u32) {
-    ENGINES.with(|engines| engines.try_borrow_mut().map(|mut engines| engines.remove(id))).ok();
+    ENGINES.with(|engines| engines.remove(id));
 }
 
 /// Where JavaScript writes the engine's next chunk of `length` bytes.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_input(id: u32, length: usize) -> *mut u8 {
-    let input = ENGINES.with(|engines| Some(engines.try_borrow_mut().ok()?.get(id)?.input(length)));
+    let input = ENGINES.with(|engines| Some(engines.get(id)?.input(length))).flatten();
     input.unwrap_or_else(|| arguments(length))
 }
 
@@ -135,6 +130,7 @@ pub extern "C" fn engine_response(
         let (retry_after, _) = optional(bytes, next, retry_after_length);
         on_engine(id, |engine| engine.response(status, content_type, retry_after, now_ms))
     })
+    .unwrap_or(NOTHING.as_ptr())
 }
 
 /// The body ended.
@@ -171,19 +167,19 @@ pub extern "C" fn engine_retry_timer(id: u32) -> *const u32 {
 #[unsafe(no_mangle)]
 pub extern "C" fn parser_new(max_event_size: f64) -> u32 {
     let parser = ParserHandle::new(max_event_size);
-    PARSERS.with(|parsers| parsers.try_borrow_mut().map_or(0, |mut parsers| parsers.insert(parser)))
+    PARSERS.with(|parsers| parsers.insert(parser)).unwrap_or(0)
 }
 
 /// Releases a parser; its handle is then not live.
 #[unsafe(no_mangle)]
 pub extern "C" fn parser_free(id: u32) {
-    PARSERS.with(|parsers| parsers.try_borrow_mut().map(|mut parsers| parsers.remove(id))).ok();
+    PARSERS.with(|parsers| parsers.remove(id));
 }
 
 /// Where JavaScript writes the parser's next chunk of `length` bytes.
 #[unsafe(no_mangle)]
 pub extern "C" fn parser_input(id: u32, length: usize) -> *mut u8 {
-    let input = PARSERS.with(|parsers| Some(parsers.try_borrow_mut().ok()?.get(id)?.input(length)));
+    let input = PARSERS.with(|parsers| Some(parsers.get(id)?.input(length))).flatten();
     input.unwrap_or_else(|| arguments(length))
 }
 

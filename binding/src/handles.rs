@@ -1,5 +1,8 @@
 //! The objects JavaScript holds by number: a slot per live handle, reused once freed.
 
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+
 /// Boxed values under small nonzero ids. A value is boxed so that the addresses it hands
 /// out (its batch, its input buffer) stay put while other handles come and go. An id that
 /// is not live (freed, or never given out) finds nothing, so a stale id cannot reach

@@ -1,5 +1,7 @@
 //! The buffer JavaScript writes each chunk of a body into, in the module's memory.
 
+use alloc::vec::Vec;
+
 /// One handle's input buffer. JavaScript asks for room ([`Input::reserve`]), copies the
 /// chunk there, then hands over its length: the chunk crosses with one copy, and no
 /// allocation once the buffer has grown to the size of the largest chunk.

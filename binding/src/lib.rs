@@ -28,17 +28,38 @@
 //! | `f` + reason | `1` if retries ran out, else `0` | failed for good (engine) |
 //! | `s` + limit | | an event over `limit` bytes was skipped |
 
+// The module links no std: core and alloc (as does the crate without its browser feature).
+#![cfg_attr(target_arch = "wasm32", no_std)]
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
+#[cfg(target_arch = "wasm32")]
 mod engine;
+#[cfg(target_arch = "wasm32")]
 mod exports;
+#[cfg(target_arch = "wasm32")]
+mod global;
+#[cfg(any(target_arch = "wasm32", test))]
 mod handles;
+#[cfg(target_arch = "wasm32")]
 mod input;
+#[cfg(target_arch = "wasm32")]
 mod parser;
+#[cfg(target_arch = "wasm32")]
 mod tokens;
 
 /// The module's allocator: talc, which grows wasm memory as needed, in place of dlmalloc.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+/// A panic, which no input reaches, stops the module with a trap (JavaScript sees a
+/// `WebAssembly.RuntimeError`). There is nowhere to report one, and a handler that formats
+/// nothing links none of the formatting code.
+#[cfg(target_arch = "wasm32")]
+#[panic_handler]
+fn stop(_: &core::panic::PanicInfo<'_>) -> ! {
+    core::arch::wasm32::unreachable()
+}

@@ -1,5 +1,7 @@
 //! Writing the batches of tokens described in the crate documentation.
 
+use alloc::string::String;
+use alloc::vec::Vec;
 use wasm_eventsource::{ItemRef, ParseError};
 
 /// Bit 0 of a field's word: the field's text is in the wide string, not the ASCII one.
