@@ -391,7 +391,7 @@ export class Connection {
   /** Carries out a batch of the engine's actions; `failure` describes the failed request, if any. */
   #perform(actions, failure) {
     const sink = this.#sink;
-    walkTokens(actions, (tag, text, field) => {
+    walkTokens(actions, (tag, text, field, third) => {
       if (this.#closed) return false;
       switch (tag) {
         case 109: // m: a message of the default type
@@ -400,8 +400,13 @@ export class Connection {
         case 110: // n: a message of a named type; its data is the field
           sink.message(text, field, this.#lastEventId, this.#origin);
           break;
-        case 105: // i: the last event id changed
-          this.#lastEventId = text;
+        case 77: // M: a message of the default type, with a new last event id
+          this.#lastEventId = field;
+          sink.message('message', text, field, this.#origin);
+          break;
+        case 78: // N: a message of a named type, its data, and a new last event id
+          this.#lastEventId = third;
+          sink.message(text, field, third, this.#origin);
           break;
         case 99: // c: connect, unless offline or paused: then once that ends
           this.#wakeable = false;

@@ -94,7 +94,7 @@ class StreamState {
   /** Decodes a batch of the parser's tokens (see binding/src/lib.rs and tokens.js) into `events`. */
   #collect(tokens, events) {
     const options = this.#options;
-    walkTokens(tokens, (tag, text, field) => {
+    walkTokens(tokens, (tag, text, field, third) => {
       switch (tag) {
         case 109: // m: a message of the default type
           events.push({ type: 'message', data: text, id: this.#id });
@@ -102,8 +102,13 @@ class StreamState {
         case 110: // n: a named type; its data is the field
           events.push({ type: text, data: field, id: this.#id });
           break;
-        case 105: // i: the last event id changed
-          this.#id = text;
+        case 77: // M: a message of the default type, with a new last event id
+          this.#id = field;
+          events.push({ type: 'message', data: text, id: field });
+          break;
+        case 78: // N: a named type, its data, and a new last event id
+          this.#id = third;
+          events.push({ type: text, data: field, id: third });
           break;
         case 107: {
           // k: a comment

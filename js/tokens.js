@@ -5,6 +5,8 @@
 import { wasmMemory } from './wasm.js';
 
 const NAMED = 110; // n: type, then data
+const WITH_ID = 77; // M: data, then the event's id (a new one)
+const NAMED_WITH_ID = 78; // N: type, data, then the event's id (a new one)
 const RECONNECT = 114; // r: delay, then reason
 const FAILED = 102; // f: reason, then whether retries ran out
 
@@ -77,9 +79,10 @@ export function readTokens(address) {
 }
 
 /**
- * Calls `visit(tag, text, field)` for each token of a batch in order: `tag` is the tag's
- * char code, `field` the second field of the tags that have one (else undefined). The walk
- * stops when `visit` returns false. A batch walked again has no tokens.
+ * Calls `visit(tag, text, field, third)` for each token of a batch in order: `tag` is the
+ * tag's char code, `field` and `third` the second and third fields of the tags that have
+ * them (else undefined). The walk stops when `visit` returns false. A batch walked again
+ * has no tokens.
  */
 export function walkTokens(batch, visit) {
   const { table, length, ascii, wide } = batch;
@@ -94,14 +97,20 @@ export function walkTokens(batch, visit) {
       if (word & 1) text = wide.slice(inWide, (inWide += word >>> 1));
       else text = ascii.slice(inAscii, (inAscii += word >>> 1));
       at += 2;
-      let field;
-      if (tag === NAMED || tag === RECONNECT || tag === FAILED) {
+      let field, third;
+      if (tag === NAMED || tag === WITH_ID || tag === NAMED_WITH_ID || tag === RECONNECT || tag === FAILED) {
         word = table[at];
         if (word & 1) field = wide.slice(inWide, (inWide += word >>> 1));
         else field = ascii.slice(inAscii, (inAscii += word >>> 1));
         at += 1;
+        if (tag === NAMED_WITH_ID) {
+          word = table[at];
+          if (word & 1) third = wide.slice(inWide, (inWide += word >>> 1));
+          else third = ascii.slice(inAscii, (inAscii += word >>> 1));
+          at += 1;
+        }
       }
-      if (visit(tag, text, field) === false) return;
+      if (visit(tag, text, field, third) === false) return;
     }
   } finally {
     if (spareTables.length < SPARE_TABLES_KEPT) spareTables.push(table);

@@ -69,10 +69,10 @@ function runOurs(chunks) {
   engine.response(200, 'text/event-stream', undefined, Date.now());
   let events = 0;
   const count = (tag, text, field) => {
-    if (tag === 109) {
+    if (tag === 109 || tag === 77) {
       sink += 7 + text.length;
       events += 1;
-    } else if (tag === 110) {
+    } else if (tag === 110 || tag === 78) {
       sink += text.length + field.length;
       events += 1;
     }

@@ -12,16 +12,17 @@
 //! which string holds its text: the ASCII one, or the wide one for text that is not all
 //! ASCII. Each string holds its fields one after another, so a chunk's events cross the
 //! boundary as at most two strings, and most text as a one-byte string; JavaScript slices
-//! the fields by their lengths and scans nothing. A token's first field is its text, so a
-//! plain message costs one token:
+//! the fields by their lengths and scans nothing. A token's first field is its text, and
+//! every message is one token:
 //!
 //! | token | then | meaning |
 //! |---|---|---|
 //! | `c` + last event id | | issue the request (engine) |
 //! | `o` | | the stream is open (engine) |
-//! | `i` + id | | the last event id changed (for the messages that follow) |
 //! | `m` + data | | dispatch a `message` |
 //! | `n` + type | data | dispatch a message of a named type |
+//! | `M` + data | id | dispatch a `message` whose id is new: the last event id from now on |
+//! | `N` + type | data, id | the same for a message of a named type |
 //! | `k` + text | | a comment line |
 //! | `t` + milliseconds | | a valid `retry:` field (parser) |
 //! | `r` + delay ms | reason | reconnecting after the delay (engine) |

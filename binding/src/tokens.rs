@@ -74,19 +74,23 @@ impl Tokens {
         }
     }
 
-    /// An event (`event_type` empty for `message`): its id first when it changed, then
-    /// `m` + data or `n` + type, data. Nothing is allocated unless the id grew.
+    /// An event (`event_type` empty for `message`): `m` + data or `n` + type, data, or, when
+    /// its id is not the last one reported, `M` + data, id or `N` + type, data, id. Nothing
+    /// is allocated unless the id grew.
     pub fn event(&mut self, event_type: &str, data: &str, id: &str) {
-        if id != self.reported_id {
-            self.push('i', id);
+        let new_id = id != self.reported_id;
+        match (event_type.is_empty(), new_id) {
+            (true, false) => self.push('m', data),
+            (true, true) => self.push('M', data),
+            (false, new_id) => {
+                self.push(if new_id { 'N' } else { 'n' }, event_type);
+                self.field(data);
+            }
+        }
+        if new_id {
+            self.field(id);
             self.reported_id.clear();
             self.reported_id.push_str(id);
-        }
-        if event_type.is_empty() {
-            self.push('m', data);
-        } else {
-            self.push('n', event_type);
-            self.field(data);
         }
     }
 

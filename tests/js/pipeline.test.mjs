@@ -15,12 +15,13 @@ await loadWasm();
 const memory = wasmMemory();
 const encoder = new TextEncoder();
 
-/** The batch at `address` as its tokens' texts: tag and text, and any second field apart. */
+/** The batch at `address` as its tokens' texts: tag and text, then any other fields apart. */
 function tokens(address) {
   const out = [];
-  walkTokens(readTokens(address), (tag, text, field) => {
+  walkTokens(readTokens(address), (tag, text, field, third) => {
     out.push(String.fromCharCode(tag) + text);
     if (field !== undefined) out.push(field);
+    if (third !== undefined) out.push(third);
   });
   return out;
 }
@@ -48,10 +49,12 @@ test('connect asks for a request with the last event id', () => {
   assert.equal(t(engine({ lastEventId: '41' }).connect()), 'c41');
 });
 
-test('messages cross as tokens, the id only when it changes', () => {
+test('messages cross as one token each, with the id when it changed', () => {
   const e = opened();
   const actions = chunk(e, encoder.encode('id: 7\nevent: tick\ndata: a\ndata: b\n\ndata: c\n\nid: 8\ndata:\n\n'));
-  assert.deepEqual(tokens(actions), ['i7', 'ntick', 'a\nb', 'mc', 'i8', 'm']);
+  assert.deepEqual(tokens(actions), ['Ntick', 'a\nb', '7', 'mc', 'M', '8']);
+  const again = chunk(e, encoder.encode('id: 8\ndata: same\n\nid\ndata: none\n\nid: 9\n\nevent: e\ndata: x\n\n'));
+  assert.deepEqual(tokens(again), ['msame', 'Mnone', '', 'Ne', 'x', '9'], 'an id set with no event is told with the next one');
 });
 
 test('text that is not all ASCII crosses in the wide string, in its place among the rest', () => {
@@ -59,9 +62,9 @@ test('text that is not all ASCII crosses in the wide string, in its place among 
   const body = 'id: é1\nevent: ☃\ndata: a\n\ndata: ü😀x\n\n: ✓ ok\nevent: t\ndata: 😀\n\nid: 2\ndata: plain\n\ndata: \uFEFFbom\n\n';
   const address = chunk(e, encoder.encode(body));
   const batch = readTokens(address);
-  assert.equal(batch.ascii, 'at2plain', 'the ASCII fields, one after another');
-  assert.equal(batch.wide, 'é1☃ü😀x✓ ok😀\uFEFFbom', 'the others, the BOM kept');
-  assert.deepEqual(tokens(address), ['ié1', 'n☃', 'a', 'mü😀x', 'k✓ ok', 'nt', '😀', 'i2', 'mplain', 'm\uFEFFbom']);
+  assert.equal(batch.ascii, 'atplain2', 'the ASCII fields, one after another');
+  assert.equal(batch.wide, '☃é1ü😀x✓ ok😀\uFEFFbom', 'the others, the BOM kept');
+  assert.deepEqual(tokens(address), ['N☃', 'a', 'é1', 'mü😀x', 'k✓ ok', 'nt', '😀', 'Mplain', '2', 'm\uFEFFbom']);
 });
 
 test('wide fields of every length and char width are sliced whole', () => {
@@ -86,7 +89,7 @@ test('a batch walks whole while a visit reads the next one', () => {
     seen.push(String.fromCharCode(tag) + text + (field ?? ''));
     if (seen.length === 1) seen.push(t(chunk(e, encoder.encode(': hello\nid: 9\ndata: zz\n\n'))));
   });
-  assert.deepEqual(seen, ['ma', 'khello\ri9\rmzz', 'nxb', 'mc']);
+  assert.deepEqual(seen, ['ma', 'khello\rMzz\r9', 'nxb', 'mc']);
 });
 
 test('a batch is read again after the memory grew', () => {
