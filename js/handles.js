@@ -7,7 +7,7 @@ const encoder = new TextEncoder();
 const unfreed = new FinalizationRegistry((release) => release());
 
 /**
- * Writes `texts` (each a string, or undefined for none) in UTF-8, then `statuses` as
+ * Writes `texts` (each a string, or null or undefined for none) in UTF-8, then `statuses` as
  * little-endian 16-bit numbers, into the argument buffer; returns the texts' byte lengths
  * (-1 for none), for the call that reads them.
  */
@@ -17,7 +17,7 @@ function writeArguments(wasm, texts, statuses = []) {
   let at = wasm.arguments(room) >>> 0;
   const bytes = new Uint8Array(wasm.memory.buffer);
   const lengths = texts.map((text) => {
-    if (text === undefined) return -1;
+    if (text == null) return -1;
     const { written } = encoder.encodeInto(text, bytes.subarray(at));
     at += written;
     return written;
@@ -29,7 +29,7 @@ function writeArguments(wasm, texts, statuses = []) {
   return lengths;
 }
 
-/** What engines and parsers share: the handle, its release, and the input buffer. */
+/** What engines and parsers share: the module, the handle and its release. */
 class Handle {
   #release;
 

@@ -179,6 +179,9 @@ test('text and statuses cross whole through the argument buffer', () => {
   assert.equal(t(e.response(500, undefined, undefined, Date.now())), 'r2000\rstatus', 'the second retry');
   assert.equal(t(e.retryTimer()), 'c');
   assert.equal(t(e.response(200, 'text/event-stream; charset=utf-8', '3', Date.now())), 'o');
+  const bare = engine();
+  bare.connect();
+  assert.equal(t(bare.response(200, null, null, Date.now())), 'fcontent-type\r0', 'null is no header');
   assert.equal(t(e.end()), 'r1000\rended', 'the Retry-After of a good response is not kept');
   assert.equal(t(e.retryTimer()), 'c');
   assert.equal(t(e.response(502, 'text/event-stream', undefined, Date.now())), 'fstatus\r0', '502 is not listed');
