@@ -40,6 +40,20 @@ export function loadWasm() {
   return ready;
 }
 
+/**
+ * Starts loading the module in the background, so that a source made later finds it ready.
+ * A failure (offline, a Content-Security-Policy without 'wasm-unsafe-eval', a runtime that
+ * refuses I/O at start-up) is dropped here: it is not kept, so the first source or parser
+ * tries again and reports it.
+ */
+export function preloadWasm() {
+  try {
+    loadWasm().catch(() => {});
+  } catch {
+    // The loader threw at once; the first source tries again.
+  }
+}
+
 /** The loaded module's exports (binding/src/exports.rs), null until it is loaded. */
 export const wasmExports = () => exports;
 

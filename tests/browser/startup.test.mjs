@@ -67,3 +67,39 @@ test('a paused source in a hidden page sends nothing early', { skip: NEEDS_CDP }
     await page.waitForFunction(() => window.trail.data.length === 3);
   });
 });
+
+test('importing the package starts loading the module, before any source is made', { skip: NEEDS_CDP }, async () => {
+  const page = await env.browser.newPage();
+  try {
+    const fetched = [];
+    page.on('request', (request) => fetched.push(request.url()));
+    await page.goto(`${env.server.primary}/browser/page.html`);
+    await page.waitForFunction(() => window.ready === true);
+    for (let waited = 0; !fetched.some((url) => url.endsWith('.wasm')) && waited < 3000; waited += 20) await sleep(20);
+    assert.ok(fetched.some((url) => url.endsWith('.wasm')), 'the module was fetched');
+    assert.ok(!fetched.some((url) => url.includes('/sse/')), 'with no source made');
+  } finally {
+    await page.close();
+  }
+});
+
+test('a module load that failed at import is tried again by the first source', { skip: NEEDS_CDP }, async () => {
+  const page = await env.browser.newPage();
+  try {
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    let loads = 0;
+    await page.route('**/*.wasm', (route) => (++loads === 1 ? route.abort() : route.continue()));
+    await page.goto(`${env.server.primary}/browser/page.html`);
+    await page.waitForFunction(() => window.ready === true);
+    for (let waited = 0; loads === 0 && waited < 3000; waited += 20) await sleep(20);
+    await sleep(100);
+    const key = freshKey('preload-failed');
+    await followIn(page, 'wasm', `${env.server.primary}/sse/counter?key=${key}&count=2&end=hang`);
+    await page.waitForFunction(() => window.trail.data.length === 2);
+    assert.equal(loads, 2, 'the failed load, then the source\'s');
+    assert.deepEqual(errors, [], 'the failure at import was not left unhandled');
+  } finally {
+    await page.close();
+  }
+});

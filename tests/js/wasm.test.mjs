@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { instantiate } from '../../js/wasm.js';
+import { instantiate, loadWasm, preloadWasm, setWasmLoader } from '../../js/wasm.js';
 
 const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));
 const served = (type, status = 200) => new Response(status === 200 ? bytes : 'missing', { status, headers: { 'content-type': type } });
@@ -33,4 +33,16 @@ test('a response served with another type, which engines refuse to stream, is re
 
 test('a failed response rejects with its status', async () => {
   await assert.rejects(instantiate(served('text/plain', 404)), /answered 404/);
+});
+
+test('a preload that fails, even at once, is dropped, and the next load tries again', async () => {
+  setWasmLoader(() => {
+    throw new Error('no I/O at start-up');
+  });
+  preloadWasm();
+  setWasmLoader(() => Promise.reject(new Error('offline')));
+  preloadWasm();
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  setWasmLoader(() => instantiate(bytes));
+  assert.ok(works(await loadWasm()));
 });
