@@ -1,11 +1,11 @@
 //! The engine behind each JavaScript `EventSource` (see `js/connection.js`).
 
 use crate::input::Input;
+use crate::parser::bounded_parser;
 use crate::tokens::Tokens;
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_eventsource::engine::{Action, Engine, Reason, RetryPolicy, retry_after_ms};
-use wasm_eventsource::parser::Parser;
 
 /// The connection engine of one JavaScript `EventSource`, with its batch and input buffer.
 pub struct EngineHandle {
@@ -66,11 +66,8 @@ impl EngineHandle {
             max_retries: finite(settings.max_retries).map(|v| v.clamp(0.0, f64::from(u32::MAX)) as u32),
             retry_on_status: settings.retry_on_status,
         };
-        let parser = Parser::new().with_last_event_id(settings.last_event_id.clone());
-        let parser = match finite(settings.max_event_size) {
-            Some(limit) => parser.with_max_event_size(limit.max(0.0) as usize),
-            None => parser,
-        };
+        let parser =
+            bounded_parser(settings.max_event_size).with_last_event_id(settings.last_event_id.clone());
         let engine = Engine::new(policy, parser, settings.seed as u64).ok()?;
         let tokens = Tokens::with_reported_id(settings.last_event_id);
         Some(EngineHandle { engine, tokens, input: Input::default() })

@@ -20,14 +20,21 @@ static ARGUMENTS: Global<Input> = Global::new(Input::new());
 /// What a call on a handle that is not live returns: a batch of no tokens.
 static NOTHING: [u32; 6] = [0; 6];
 
-/// Runs `call` on the engine `id`, or returns [`NOTHING`] if it is not live.
-fn on_engine(id: u32, call: impl FnOnce(&mut EngineHandle) -> *const u32) -> *const u32 {
-    ENGINES.with(|engines| engines.get(id).map(call)).flatten().unwrap_or(NOTHING.as_ptr())
+/// Runs `call` on the handle `id` of `handles`, or returns [`NOTHING`] if it is not live.
+fn on<T>(handles: &Global<Handles<T>>, id: u32, call: impl FnOnce(&mut T) -> *const u32) -> *const u32 {
+    handles.with(|handles| handles.get(id).map(call)).flatten().unwrap_or(NOTHING.as_ptr())
 }
 
-/// Runs `call` on the parser `id`, or returns [`NOTHING`] if it is not live.
-fn on_parser(id: u32, call: impl FnOnce(&mut ParserHandle) -> *const u32) -> *const u32 {
-    PARSERS.with(|parsers| parsers.get(id).map(call)).flatten().unwrap_or(NOTHING.as_ptr())
+/// The input buffer of the handle `id` of `handles` (`room` reserves it), or, for a handle
+/// that is not live, the argument buffer: what JavaScript writes there is then ignored.
+fn input_of<T>(
+    handles: &Global<Handles<T>>,
+    id: u32,
+    length: usize,
+    room: impl FnOnce(&mut T, usize) -> *mut u8,
+) -> *mut u8 {
+    let input = handles.with(|handles| Some(room(handles.get(id)?, length))).flatten();
+    input.unwrap_or_else(|| arguments(length))
 }
 
 /// Reads the argument buffer: `read` gets its first `length` bytes.
@@ -98,20 +105,19 @@ pub extern "C" fn engine_free(id: u32) {
 /// Where JavaScript writes the engine's next chunk of `length` bytes.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_input(id: u32, length: usize) -> *mut u8 {
-    let input = ENGINES.with(|engines| Some(engines.get(id)?.input(length))).flatten();
-    input.unwrap_or_else(|| arguments(length))
+    input_of(&ENGINES, id, length, EngineHandle::input)
 }
 
 /// A chunk of the body arrived: the first `length` bytes of the engine's input.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_chunk(id: u32, length: usize) -> *const u32 {
-    on_engine(id, |engine| engine.chunk(length))
+    on(&ENGINES, id, |engine| engine.chunk(length))
 }
 
 /// Starts the first connection.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_connect(id: u32) -> *const u32 {
-    on_engine(id, EngineHandle::connect)
+    on(&ENGINES, id, EngineHandle::connect)
 }
 
 /// The response head arrived: the argument buffer holds the Content-Type and the
@@ -128,7 +134,7 @@ pub extern "C" fn engine_response(
     with_arguments(total, |bytes| {
         let (content_type, next) = optional(bytes, 0, content_type_length);
         let (retry_after, _) = optional(bytes, next, retry_after_length);
-        on_engine(id, |engine| engine.response(status, content_type, retry_after, now_ms))
+        on(&ENGINES, id, |engine| engine.response(status, content_type, retry_after, now_ms))
     })
     .unwrap_or(NOTHING.as_ptr())
 }
@@ -136,31 +142,31 @@ pub extern "C" fn engine_response(
 /// The body ended.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_end(id: u32) -> *const u32 {
-    on_engine(id, EngineHandle::end)
+    on(&ENGINES, id, EngineHandle::end)
 }
 
 /// The request or the body read failed.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_network_error(id: u32) -> *const u32 {
-    on_engine(id, EngineHandle::network_error)
+    on(&ENGINES, id, EngineHandle::network_error)
 }
 
 /// No byte arrived within the stall timeout.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_stall(id: u32) -> *const u32 {
-    on_engine(id, EngineHandle::stall)
+    on(&ENGINES, id, EngineHandle::stall)
 }
 
 /// The transport stops the connection without spending a retry.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_suspend(id: u32) -> *const u32 {
-    on_engine(id, EngineHandle::suspend)
+    on(&ENGINES, id, EngineHandle::suspend)
 }
 
 /// The reconnect delay is over.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_retry_timer(id: u32) -> *const u32 {
-    on_engine(id, EngineHandle::retry_timer)
+    on(&ENGINES, id, EngineHandle::retry_timer)
 }
 
 /// A new parser (see [`ParserHandle::new`]); returns its handle.
@@ -179,20 +185,19 @@ pub extern "C" fn parser_free(id: u32) {
 /// Where JavaScript writes the parser's next chunk of `length` bytes.
 #[unsafe(no_mangle)]
 pub extern "C" fn parser_input(id: u32, length: usize) -> *mut u8 {
-    let input = PARSERS.with(|parsers| Some(parsers.get(id)?.input(length))).flatten();
-    input.unwrap_or_else(|| arguments(length))
+    input_of(&PARSERS, id, length, ParserHandle::input)
 }
 
 /// Parses the first `length` bytes of the parser's input; returns their batch of tokens.
 #[unsafe(no_mangle)]
 pub extern "C" fn parser_chunk(id: u32, length: usize) -> *const u32 {
-    on_parser(id, |parser| parser.chunk(length))
+    on(&PARSERS, id, |parser| parser.chunk(length))
 }
 
 /// The body ended: an event not yet ended by a blank line is discarded.
 #[unsafe(no_mangle)]
 pub extern "C" fn parser_end(id: u32) {
-    on_parser(id, |parser| {
+    on(&PARSERS, id, |parser| {
         parser.end();
         NOTHING.as_ptr()
     });

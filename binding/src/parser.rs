@@ -5,6 +5,15 @@ use crate::input::Input;
 use crate::tokens::Tokens;
 use wasm_eventsource::parser::Parser;
 
+/// A parser whose events are bounded to `max_event_size` bytes; NaN (`undefined`) or
+/// infinity leaves them unbounded.
+pub fn bounded_parser(max_event_size: f64) -> Parser {
+    match finite(max_event_size) {
+        Some(limit) => Parser::new().with_max_event_size(limit.max(0.0) as usize),
+        None => Parser::new(),
+    }
+}
+
 /// One stream's parser, for callers that make the request themselves.
 pub struct ParserHandle {
     parser: Parser,
@@ -16,11 +25,11 @@ impl ParserHandle {
     /// A parser; `max_event_size` (bytes) bounds one event, NaN or infinity leaves it
     /// unbounded.
     pub fn new(max_event_size: f64) -> ParserHandle {
-        let mut parser = Parser::new();
-        if let Some(limit) = finite(max_event_size) {
-            parser = parser.with_max_event_size(limit.max(0.0) as usize);
+        ParserHandle {
+            parser: bounded_parser(max_event_size),
+            tokens: Tokens::default(),
+            input: Input::default(),
         }
-        ParserHandle { parser, tokens: Tokens::default(), input: Input::default() }
     }
 
     /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]).
