@@ -93,7 +93,8 @@ impl EngineHandle {
         self.drain()
     }
 
-    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]).
+    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]); null when
+    /// the memory cannot be had.
     pub fn input(&mut self, length: usize) -> *mut u8 {
         self.input.reserve(length)
     }
