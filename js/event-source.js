@@ -2,7 +2,7 @@
 // fetch transport, plus the options the native one lacks.
 import { Connection, EarlyRequest, endsTheStream } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
-import { Listeners } from './listeners.js';
+import { Listeners, callUser } from './listeners.js';
 import { SseMessageEvent } from './message-event.js';
 import { SharedConnection, canShare } from './shared.js';
 import { loadWasm } from './wasm.js';
@@ -85,6 +85,14 @@ function describe(event) {
       return 'the server ended the stream';
     case 'event-too-large':
       return `an event exceeded maxEventSize (${event.limit} bytes)`;
+    case 'id-too-large':
+      return `an event's id exceeded ${event.limit} bytes`;
+    case 'out-of-memory':
+      return 'an event needed more memory than the WebAssembly module could have';
+    case 'request':
+      return 'the request cannot be made';
+    case 'wasm-trap':
+      return 'the WebAssembly module failed';
     default:
       return 'the event source failed';
   }
@@ -331,7 +339,7 @@ export class EventSource extends EventTarget {
       },
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
-        this.#onComment?.(text);
+        if (this.#onComment) callUser(this.#onComment, text);
         const listeners = this.#listeners.of('comment');
         if (listeners !== undefined) this.#listeners.dispatch(new SseMessageEvent('comment', text, '', ''), listeners);
       },
@@ -375,6 +383,9 @@ export class EventSource extends EventTarget {
 
   static {
     forgetIterator = (held) => EventSource.#forget(held);
+    // What libraries check to know that the `fetch` option can customise each request
+    // (the eventsource package sets the same marker).
+    Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
     // Read-only, as on the native class and its prototype.
     const constants = { value: undefined, enumerable: true };
     Object.defineProperties(this, {

@@ -47,7 +47,10 @@ export interface EventSourceInit {
   retry?: RetryOptions;
   /** Reconnect when no byte arrived for this many milliseconds (off by default). */
   stallTimeout?: number;
-  /** Largest event, in bytes; a larger one fires `error` (reason `event-too-large`) and is skipped. */
+  /**
+   * Largest event, in bytes (default 16 MiB; Infinity for no bound); a larger one fires
+   * `error` (reason `event-too-large`) and is skipped, and the stream goes on.
+   */
   maxEventSize?: number;
   /** How much of a failed response's body the error event's text() reads (default 65536 bytes). */
   maxErrorBodySize?: number;
@@ -83,15 +86,24 @@ export interface EventSourceInit {
   pauseWhenHidden?: boolean;
   /** Aborting it closes the source. */
   signal?: AbortSignal;
-  /** A replacement for the global fetch (for instrumentation or tests). */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * A replacement for the global fetch (for instrumentation, or headers of your own). Its
+   * `init.headers` is a plain object of lowercase names (Last-Event-ID and Accept among
+   * them), so `{ ...init, headers: { ...init.headers, authorization } }` keeps them all.
+   */
+  fetch?: (input: string, init: RequestInit & { headers: Record<string, string> }) => Promise<Response>;
   /** Called with each comment line (heartbeats); a `comment` event fires too. */
   onComment?: (text: string) => void;
 }
 
 /**
  * Why an error event fired. `offline`: the device lost the network (no retry is spent; the
- * source reconnects when it is back); `hidden`: paused by `pauseWhenHidden`.
+ * source reconnects when it is back); `hidden`: paused by `pauseWhenHidden`. Skipped events,
+ * after which the stream goes on: `event-too-large`, `id-too-large` (over 4096 bytes),
+ * `out-of-memory` (the WebAssembly module could not have the memory). `request`: fetch()
+ * refuses the request (a GET with a body, say), or a custom fetch gave no Response: the source
+ * fails for good. `wasm-trap`: the WebAssembly module failed; every source of the page
+ * reconnects on a fresh instance from its last event id.
  */
 export type ErrorReason =
   | 'status'
@@ -100,6 +112,10 @@ export type ErrorReason =
   | 'stalled'
   | 'ended'
   | 'event-too-large'
+  | 'id-too-large'
+  | 'out-of-memory'
+  | 'request'
+  | 'wasm-trap'
   | 'offline'
   | 'hidden';
 
@@ -256,25 +272,31 @@ export interface ParsedEvent {
 
 /** Options of EventStreamParser and parseEvents. Bad options throw at once. */
 export interface ParseOptions {
-  /** Largest event, in bytes (an integer >= 1); a larger one is skipped and reported. */
+  /**
+   * Largest event, in bytes (an integer >= 1; default 16 MiB; Infinity for no bound); a
+   * larger one is skipped and reported.
+   */
   maxEventSize?: number;
   /** Called with each valid `retry:` value, in milliseconds. */
   onRetry?: (milliseconds: number) => void;
   /** Called with each comment line's text (heartbeats). */
   onComment?: (text: string) => void;
   /**
-   * Called when an event exceeded `maxEventSize`; parsing goes on. Without it, the stream
-   * errors (or the loop throws) with the EventTooLargeError.
+   * Called when an event was skipped (it exceeded `maxEventSize`, its id was over 4096
+   * bytes, or the memory it needed could not be had); parsing goes on. Without it, the
+   * stream errors (or the loop throws) with the EventTooLargeError.
    */
   onError?: (error: EventTooLargeError) => void;
 }
 
-/** An event grew past `maxEventSize` and was skipped. */
+/** An event was skipped: too large, its id too long, or no memory for it (see `reason`). */
 export declare class EventTooLargeError extends RangeError {
-  constructor(limit: number);
+  constructor(limit: number, reason?: 'event-too-large' | 'id-too-large' | 'out-of-memory');
   readonly name: 'EventTooLargeError';
-  /** The configured maxEventSize. */
+  /** The bound passed: maxEventSize, the longest id, or the bytes of memory asked for. */
   readonly limit: number;
+  /** Why the event was skipped. */
+  readonly reason: 'event-too-large' | 'id-too-large' | 'out-of-memory';
 }
 
 /** A chunk of a body: bytes, or text already decoded. */

@@ -57,5 +57,13 @@ export function preloadWasm() {
 /** The loaded module's exports (binding/src/exports.rs), null until it is loaded. */
 export const wasmExports = () => exports;
 
-/** The loaded module's memory, where its batches of tokens are read. */
-export const wasmMemory = () => exports.memory;
+/**
+ * Drops `failed`, a module instance that trapped (its state is lost: a trap can leave it
+ * half-way through a call), so that the next load makes a fresh instance. An instance
+ * already dropped is left alone.
+ */
+export function dropInstance(failed) {
+  if (failed !== exports) return;
+  exports = null;
+  ready = null;
+}

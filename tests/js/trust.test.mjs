@@ -1,0 +1,257 @@
+// A hostile stream, a throwing callback or a careless option harms only its own source, and
+// loses nothing: default bounds, exceptions reported and nothing else changed, requests that
+// can never succeed refused, a custom fetch that can spread init.headers, a trap survived.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { EventSource, parseEvents } from '../../js/node.js';
+import { dropInstance, instantiate, loadWasm, setWasmLoader, wasmExports } from '../../js/wasm.js';
+import { catchReported, serve, streamHead, until } from './serve.mjs';
+
+/** Sends events `id: n / data: n` from the one after Last-Event-ID up to `count`, then holds. */
+function counter(count, { gap = 5, comments = false } = {}) {
+  return (request, response) => {
+    streamHead(response);
+    response.write('retry: 20\n\n');
+    let next = Number(request.headers['last-event-id'] ?? 0) + 1;
+    const timer = setInterval(() => {
+      if (next > count) return clearInterval(timer);
+      if (comments) response.write(`: before ${next}\n`);
+      response.write(`id: ${next}\ndata: ${next}\n\n`);
+      next += 1;
+    }, gap);
+    response.on('close', () => clearInterval(timer));
+  };
+}
+
+/** Records a source's messages and errors. */
+function watch(source) {
+  const seen = { data: [], errors: [] };
+  source.onmessage = (event) => seen.data.push(event.data);
+  source.onerror = (event) => seen.errors.push(event);
+  return seen;
+}
+
+const numbers = (from, to) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+
+test('a throwing onComment is reported and loses no event', async () => {
+  const server = await serve({ '/s': counter(3, { comments: true }) });
+  const reported = await catchReported(async () => {
+    const source = new EventSource(`${server.base}/s`, {
+      onComment: () => {
+        throw new Error('careless');
+      },
+    });
+    const seen = watch(source);
+    await until(() => seen.data.length === 3, 'three events');
+    source.close();
+    assert.deepEqual(seen.data, ['1', '2', '3']);
+    assert.deepEqual(seen.errors, [], 'no error, no reconnect');
+    assert.equal(server.requests.length, 1);
+  });
+  assert.equal(reported.length, 3, 'each exception reported');
+  assert.ok(reported.every((error) => error.message === 'careless'));
+  await server.close();
+});
+
+test("parseEvents' throwing callbacks are reported and every event is still delivered", async () => {
+  const thrower = () => {
+    throw new Error('careless');
+  };
+  const reported = await catchReported(async () => {
+    const got = [];
+    const stream = ['retry: 5\n: hi\ndata: a\n\n', `data: ${'x'.repeat(40)}\n\n`, 'data: b\n\n'];
+    for await (const event of parseEvents(stream, { onRetry: thrower, onComment: thrower, onError: thrower, maxEventSize: 20 })) {
+      got.push(event.data);
+    }
+    assert.deepEqual(got, ['a', 'b']);
+  });
+  assert.equal(reported.length, 3);
+});
+
+test('a throwing headers function is reported, and the next attempt goes out', async () => {
+  const server = await serve({ '/s': counter(2) });
+  let calls = 0;
+  const reported = await catchReported(async () => {
+    const source = new EventSource(`${server.base}/s`, {
+      retry: { initialDelay: 20 },
+      headers: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('no token yet');
+        return { authorization: 'Bearer t' };
+      },
+    });
+    const seen = watch(source);
+    await until(() => seen.data.length === 2, 'the events');
+    source.close();
+    assert.deepEqual(seen.errors.map((e) => [e.reason, e.willRetry, e.cause?.message]), [['network', true, 'no token yet']]);
+  });
+  assert.deepEqual(reported.map((error) => error.message), ['no token yet']);
+  assert.equal(server.requests[0].headers.authorization, 'Bearer t');
+  await server.close();
+});
+
+test('the stall timeout covers a headers function that never settles', async () => {
+  const server = await serve({ '/s': counter(1) });
+  let calls = 0;
+  const source = new EventSource(`${server.base}/s`, {
+    stallTimeout: 100,
+    retry: { initialDelay: 10 },
+    headers: () => (++calls === 1 ? new Promise(() => {}) : {}),
+  });
+  const seen = watch(source);
+  await until(() => seen.data.length === 1, 'the event of the second attempt');
+  source.close();
+  assert.deepEqual(seen.errors.map((e) => e.reason), ['stalled']);
+  await server.close();
+});
+
+test('requests that can never be made are refused at construction or fail for good', async () => {
+  for (const method of ['CONNECT', 'connect', 'TRACE', 'TRACK']) {
+    assert.throws(() => new EventSource('http://127.0.0.1:9/', { method }), TypeError, method);
+  }
+  const duck = { aborted: false, addEventListener() {}, removeEventListener() {} };
+  assert.throws(() => new EventSource('http://127.0.0.1:9/', { signal: duck }), /signal must be an AbortSignal/);
+  const server = await serve({ '/s': counter(1) });
+  const source = new EventSource(`${server.base}/s`, { body: () => 'prompt', method: 'GET', retry: { initialDelay: 10 } });
+  const seen = watch(source);
+  await until(() => source.readyState === EventSource.CLOSED, 'the failure');
+  assert.deepEqual(seen.errors.map((e) => [e.reason, e.willRetry, e.cause?.name]), [['request', false, 'TypeError']]);
+  assert.equal(server.requests.length, 0, 'nothing was sent');
+  await server.close();
+});
+
+test('a status no response can have is a failure for good, never an open stream', async () => {
+  for (const status of [2 ** 32 + 200, 65536 + 200, 199, 600, 200.5, -200, NaN]) {
+    const body = new ReadableStream({ start: (c) => c.enqueue(new TextEncoder().encode('data: x\n\n')) });
+    const response = { status, headers: new Headers({ 'content-type': 'text/event-stream' }), body };
+    const source = new EventSource('http://127.0.0.1:9/', { fetch: async () => response, retry: { retryOnStatus: [503] } });
+    const seen = watch(source);
+    let opened = false;
+    source.onopen = () => (opened = true);
+    await until(() => source.readyState === EventSource.CLOSED, `the failure of ${status}`);
+    assert.equal(opened, false, `${status} did not open`);
+    assert.deepEqual(seen.data, []);
+    assert.deepEqual(seen.errors.map((e) => [e.reason, e.willRetry]), [['status', false]], String(status));
+  }
+});
+
+test("the eventsource package's fetch wrapper keeps Last-Event-ID, and the class says it supports it", async () => {
+  assert.equal(EventSource[Symbol.for('eventsource.supports-fetch-override')], true);
+  const server = await serve({
+    '/s': (request, response) => {
+      streamHead(response);
+      const last = Number(request.headers['last-event-id'] ?? 0);
+      response.end(`retry: 10\nid: ${last + 1}\ndata: ${last + 1}\n\n`);
+    },
+  });
+  const source = new EventSource(`${server.base}/s`, {
+    fetch: (url, init) => fetch(url, { ...init, headers: { ...init.headers, authorization: 'Bearer x' } }),
+  });
+  const seen = watch(source);
+  await until(() => seen.data.length === 3, 'three events over three connections');
+  source.close();
+  assert.deepEqual(seen.data, ['1', '2', '3']);
+  assert.deepEqual(server.requests.map((r) => [r.headers['last-event-id'], r.headers.authorization, r.headers.accept]).slice(0, 3), [
+    [undefined, 'Bearer x', 'text/event-stream'],
+    ['1', 'Bearer x', 'text/event-stream'],
+    ['2', 'Bearer x', 'text/event-stream'],
+  ]);
+  await server.close();
+});
+
+test('an endless line stops at the default bound; the stream and a neighbour go on', async () => {
+  const MiB = 1 << 20;
+  const server = await serve({
+    '/hostile': (request, response) => {
+      streamHead(response);
+      response.write('id: 1\ndata: before\n\ndata: ');
+      let sent = 0;
+      const more = () => {
+        while (sent < 17 * MiB) {
+          sent += MiB;
+          if (!response.write('x'.repeat(MiB))) return response.once('drain', more);
+        }
+        response.write('\n\nid: 2\ndata: after\n\n');
+      };
+      more();
+    },
+    '/healthy': counter(50, { gap: 10 }),
+  });
+  const hostile = new EventSource(`${server.base}/hostile`);
+  const healthy = new EventSource(`${server.base}/healthy`);
+  const [bad, good] = [watch(hostile), watch(healthy)];
+  await until(() => bad.data.length === 2 && good.data.length === 50, 'both streams', 30_000);
+  assert.deepEqual(bad.data, ['before', 'after']);
+  assert.deepEqual(bad.errors.map((e) => [e.reason, e.limit, e.willRetry]), [['event-too-large', 16 * MiB, false]]);
+  assert.equal(hostile.readyState, EventSource.OPEN, 'the stream goes on');
+  assert.deepEqual(good.data, numbers(1, 50));
+  assert.deepEqual(good.errors, []);
+  hostile.close();
+  healthy.close();
+  await server.close();
+});
+
+test("an id over the bound skips its event, and reconnects resume from the id before it", async () => {
+  const server = await serve({
+    '/s': (request, response) => {
+      streamHead(response);
+      if (request.headers['last-event-id']) return response.end('data: resumed\n\n');
+      response.end(`retry: 10\nid: 1\ndata: a\n\nid: ${'9'.repeat(5000)}\ndata: b\n\n`);
+    },
+  });
+  const source = new EventSource(`${server.base}/s`);
+  const seen = watch(source);
+  await until(() => seen.data.length === 2, 'the resumed event');
+  source.close();
+  assert.deepEqual(seen.data, ['a', 'resumed']);
+  assert.deepEqual(seen.errors[0].reason, 'id-too-large');
+  assert.equal(seen.errors[0].limit, 4096);
+  assert.equal(server.requests[1].headers['last-event-id'], '1');
+  await server.close();
+});
+
+/** A module whose one function executes `unreachable`: calling it throws a real trap. */
+const TRAP_MODULE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x08,
+  0x01, 0x04, 0x74, 0x72, 0x61, 0x70, 0x00, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0x00, 0x0b,
+]);
+
+test('a trap in the module: every source is told, and resumes on a fresh instance with nothing lost', async () => {
+  const { trap } = (await WebAssembly.instantiate(TRAP_MODULE)).instance.exports;
+  const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));
+  let armed = false;
+  let loads = 0;
+  // The first instance traps in its next chunk once armed, as a real instance would in a bug.
+  setWasmLoader(async () => {
+    loads += 1;
+    const real = await instantiate(bytes);
+    if (loads > 1) return real;
+    return {
+      ...real,
+      engine_chunk(...args) {
+        if (armed) trap();
+        return real.engine_chunk(...args);
+      },
+    };
+  });
+  dropInstance(wasmExports());
+  await loadWasm();
+  const server = await serve({ '/a': counter(40), '/b': counter(40) });
+  const sources = [new EventSource(`${server.base}/a`, { retry: { initialDelay: 20 } }), new EventSource(`${server.base}/b`, { retry: { initialDelay: 20 } })];
+  const seen = sources.map(watch);
+  await until(() => seen.every((s) => s.data.length >= 5), 'a few events each');
+  armed = true;
+  await until(() => seen.every((s) => s.data.length === 40), 'every event', 20_000);
+  for (const [i, s] of seen.entries()) {
+    assert.deepEqual(s.data, numbers(1, 40), `source ${i}: each event once, in order`);
+    assert.deepEqual(s.errors.map((e) => [e.reason, e.willRetry]), [['wasm-trap', true]], `source ${i}`);
+    assert.ok(s.errors[0].cause instanceof Error);
+  }
+  assert.equal(loads, 2, 'one fresh instance');
+  const resumed = server.requests.filter((r) => r.headers['last-event-id']);
+  assert.equal(resumed.length, 2, 'each source reconnected once, with its last event id');
+  for (const source of sources) source.close();
+  await server.close();
+  setWasmLoader(() => instantiate(bytes));
+});
