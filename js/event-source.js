@@ -409,12 +409,19 @@ export class EventSource extends EventTarget {
           return this.#handlers.get(type)?.handler ?? null;
         },
         set(value) {
-          const handler = typeof value === 'function' ? value : null;
+          // WebIDL keeps any object ([LegacyTreatNonObjectAsNull]); one that is not callable
+          // reads back as set and is never called. Anything else is null.
+          const handler = typeof value === 'function' || (typeof value === 'object' && value !== null) ? value : null;
           const entry = this.#handlers.get(type);
           if (handler && entry) {
             entry.handler = handler;
           } else if (handler) {
-            const fresh = { handler, listener: (event) => fresh.handler.call(this, event) };
+            const fresh = {
+              handler,
+              listener: (event) => {
+                if (typeof fresh.handler === 'function') fresh.handler.call(this, event);
+              },
+            };
             this.#handlers.set(type, fresh);
             this.addEventListener(type, fresh.listener);
           } else if (entry) {

@@ -189,3 +189,37 @@ test('comment events fire for a comment listener, with the text as data', async 
   }, url);
   assert.deepEqual(seen, [['beat 1', true], ['beat 2', true]]);
 });
+
+test('an event handler attribute keeps any object, calls only functions, and reads null for the rest, as native', async () => {
+  const url = rawUrl(env.server.primary, 'data: one\n\ndata: two\n\n', { key: freshKey(), end: 'hang' });
+  const outcome = await env.evaluate(async ([url]) => {
+    const run = (Source) =>
+      new Promise((resolve) => {
+        const source = new Source(url);
+        const reported = [];
+        const onError = (event) => reported.push(String(event.message));
+        window.addEventListener('error', onError);
+        const object = { handleEvent: () => reported.push('handleEvent called') };
+        source.onmessage = object;
+        const kept = source.onmessage === object;
+        source.onerror = 5;
+        const numberReads = source.onerror;
+        source.onopen = 'x';
+        const stringReads = source.onopen;
+        const seen = [];
+        source.addEventListener('message', (event) => {
+          seen.push(event.data);
+          if (seen.length === 2) {
+            source.close();
+            setTimeout(() => {
+              window.removeEventListener('error', onError);
+              resolve({ kept, numberReads, stringReads, seen, reported });
+            }, 20);
+          }
+        });
+      });
+    return { native: await run(window.NativeEventSource), wasm: await run(window.WasmEventSource) };
+  }, url);
+  assert.deepEqual(outcome.native, { kept: true, numberReads: null, stringReads: null, seen: ['one', 'two'], reported: [] });
+  assert.deepEqual(outcome.wasm, outcome.native);
+});
