@@ -5,6 +5,7 @@ import { normalizeInit, resolveUrl } from './options.js';
 import { Listeners, callUser } from './listeners.js';
 import { SseMessageEvent } from './message-event.js';
 import { SharedConnection, canShare } from './shared.js';
+import { TaskSink } from './tasks.js';
 import { loadWasm } from './wasm.js';
 
 const CONNECTING = 0;
@@ -195,6 +196,11 @@ export class EventSource extends EventTarget {
   #failedBody = null;
   /** The first request, sent from the constructor, until #start hands it to the connection. */
   #early = null;
+  /**
+   * With `platformEvents`: the listeners are the platform's own, message events are the
+   * platform's MessageEvents, and everything is dispatched in a task of its own (TaskSink).
+   */
+  #tasks = null;
 
   constructor(url, init) {
     super();
@@ -207,6 +213,7 @@ export class EventSource extends EventTarget {
     this.#withCredentials = options.withCredentials;
     this.#onComment = options.onComment;
     this.#maxQueuedEvents = options.maxQueuedEvents;
+    if (options.platformEvents) this.#tasks = new TaskSink(options.maxQueuedEvents, this.#holdReading.bind(this));
     const { signal } = options;
     if (signal) {
       if (signal.aborted) {
@@ -227,13 +234,13 @@ export class EventSource extends EventTarget {
 
   /** EventTarget's addEventListener, with the listener kept in the source's own list. */
   addEventListener(type, listener, options) {
-    if (arguments.length < 2) super.addEventListener(...arguments);
+    if (arguments.length < 2 || this.#tasks) super.addEventListener(...arguments);
     else this.#listeners.add(`${type}`, listener, options);
   }
 
   /** EventTarget's removeEventListener, for the source's own list. */
   removeEventListener(type, listener, options) {
-    if (arguments.length < 2) super.removeEventListener(...arguments);
+    if (arguments.length < 2 || this.#tasks) super.removeEventListener(...arguments);
     else this.#listeners.remove(`${type}`, listener, options);
   }
 
@@ -255,6 +262,7 @@ export class EventSource extends EventTarget {
   /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
   close() {
     this.#readyState = CLOSED;
+    this.#tasks?.clear();
     this.#release();
     // After a failure, close() also lets go of the failed response's body.
     this.#failedBody?.release();
@@ -322,7 +330,7 @@ export class EventSource extends EventTarget {
     const early = this.#early;
     this.#early = null;
     const Link = options.share && canShare() ? SharedConnection : Connection;
-    this.#connection = new Link(options, {
+    const sink = {
       open: (response) => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = OPEN;
@@ -330,6 +338,10 @@ export class EventSource extends EventTarget {
       },
       message: (type, data, lastEventId, origin) => {
         if (this.#readyState === CLOSED) return;
+        if (this.#tasks) {
+          this.#dispatchPlatform(new MessageEvent(type, { data, lastEventId, origin }));
+          return;
+        }
         const listeners = this.#listeners.of(type);
         // Nobody would see it: no listener for its type, and no loop.
         if (listeners === undefined && this.#iterators.size === 0) return;
@@ -340,6 +352,10 @@ export class EventSource extends EventTarget {
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
         if (this.#onComment) callUser(this.#onComment, text);
+        if (this.#tasks) {
+          this.dispatchEvent(new MessageEvent('comment', { data: text }));
+          return;
+        }
         const listeners = this.#listeners.of('comment');
         if (listeners !== undefined) this.#listeners.dispatch(new SseMessageEvent('comment', text, '', ''), listeners);
       },
@@ -352,7 +368,14 @@ export class EventSource extends EventTarget {
         if (info.willRetry) this.#readyState = CONNECTING;
         this.dispatchEvent(new EventSourceErrorEvent(info));
       },
-    }, early);
+    };
+    this.#connection = new Link(options, this.#tasks ? this.#tasks.wrap(sink) : sink, early);
+  }
+
+  /** A platform-made message event, through the platform's dispatchEvent, then to the loops. */
+  #dispatchPlatform(event) {
+    this.dispatchEvent(event);
+    for (const iterator of this.#iterators) iterator.push(event);
   }
 
   #fail(info) {

@@ -157,6 +157,7 @@ export function normalizeInit(init) {
     lastEventIdParam,
     share: share || undefined,
     pauseWhenHidden: Boolean(init.pauseWhenHidden),
+    platformEvents: Boolean(init.platformEvents),
     stallTimeout: optionalNumber(init.stallTimeout, 'stallTimeout'),
     maxEventSize: maxEventSize(init.maxEventSize),
     maxErrorBodySize: optionalNumber(init.maxErrorBodySize, 'maxErrorBodySize', { integer: true }),

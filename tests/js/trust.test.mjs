@@ -255,3 +255,30 @@ test('a trap in the module: every source is told, and resumes on a fresh instanc
   await server.close();
   setWasmLoader(() => instantiate(bytes));
 });
+
+test('platformEvents: platform MessageEvents, each in a task of its own, in Node, Deno and Bun too', async () => {
+  const server = await serve({
+    '/s': (request, response) => {
+      streamHead(response);
+      response.write('data: 1\n\ndata: 2\n\ndata: 3\n\n');
+    },
+  });
+  const source = new EventSource(`${server.base}/s`, { platformEvents: true });
+  const order = [];
+  const events = [];
+  source.addEventListener('message', (event) => {
+    events.push(event);
+    order.push(`message-${event.data}`);
+    queueMicrotask(() => order.push(`tick-${event.data}`));
+  });
+  await until(() => order.length === 6, 'three events and their ticks');
+  source.close();
+  assert.deepEqual(order, ['message-1', 'tick-1', 'message-2', 'tick-2', 'message-3', 'tick-3']);
+  assert.ok(events.every((event) => event.constructor === MessageEvent), "the platform's own events");
+  const other = new EventTarget();
+  let forwarded = 0;
+  other.addEventListener('message', () => (forwarded += 1));
+  for (const event of events) other.dispatchEvent(event);
+  assert.equal(forwarded, 3, 'which another target can dispatch');
+  await server.close();
+});

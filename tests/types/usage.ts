@@ -28,6 +28,7 @@ const init: EventSourceInit = {
   lastEventId: '41',
   share: 'prices',
   pauseWhenHidden: true,
+  platformEvents: true,
 };
 new EventSource('/feed', { share: true });
 
