@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building and testing wasm-eventsource.
 # Idempotent: every step checks first and does nothing when already satisfied.
+# `setup.sh demo` installs only what the demo needs (the wasm32 target and the npm
+# dependencies, for wasm-opt); `setup.sh` installs everything the tests need too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -79,8 +81,10 @@ ensure_npm_deps() {
 }
 
 ensure_wasm_target
-ensure_browsers
-ensure_wasm_bindgen_cli
-ensure_geckodriver
+if [ "${1:-all}" != demo ]; then
+  ensure_browsers
+  ensure_wasm_bindgen_cli
+  ensure_geckodriver
+fi
 ensure_npm_deps
 log "done"
