@@ -201,6 +201,8 @@ export class EventSource extends EventTarget {
    * platform's MessageEvents, and everything is dispatched in a task of its own (TaskSink).
    */
   #tasks = null;
+  /** The reason of the `signal` that closed the source, which its loops throw, as fetch does. */
+  #abortReason = undefined;
 
   constructor(url, init) {
     super();
@@ -218,9 +220,13 @@ export class EventSource extends EventTarget {
     if (signal) {
       if (signal.aborted) {
         this.#readyState = CLOSED;
+        this.#abortReason = signal.reason;
         return;
       }
-      const onAbort = () => this.close();
+      const onAbort = () => {
+        this.#abortReason = signal.reason;
+        this.close();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       // A long-lived signal must not keep closed sources alive.
       this.#detachSignal = () => signal.removeEventListener('abort', onAbort);
@@ -267,15 +273,16 @@ export class EventSource extends EventTarget {
     // After a failure, close() also lets go of the failed response's body.
     this.#failedBody?.release();
     this.#failedBody = null;
-    this.#finishIterators(null);
+    this.#finishIterators(this.#abortReason ?? null);
   }
 
   /**
    * Iterates the message events (of every type). An iterator sees the events dispatched
    * from its first next() on (a `for await` loop calls it at once). A loop that falls
-   * `maxQueuedEvents` behind pauses reading until it is halfway caught up. close() or an
-   * abort ends every loop at once, dropping what they had not taken yet; a failure ends
-   * them after their queued events, with an EventSourceError. Leaving a loop early closes
+   * `maxQueuedEvents` behind pauses reading until it is halfway caught up. close() ends
+   * every loop at once, dropping what they had not taken yet; an abort of the `signal` does
+   * too, and the loops throw its reason (an AbortError), as fetch does; a failure ends them
+   * after their queued events, with an EventSourceError. Leaving a loop early closes
    * the source unless another loop is still iterating it. An iterator dropped without
    * finishing stops counting once it is garbage.
    */
@@ -288,7 +295,7 @@ export class EventSource extends EventTarget {
       next() {
         if (!sink.started) {
           sink.started = true;
-          if (source.#readyState === CLOSED) sink.finish(null);
+          if (source.#readyState === CLOSED) sink.finish(source.#abortReason ?? null, { drop: true });
           else source.#iterators.add(sink);
         }
         return sink.next();
@@ -398,9 +405,13 @@ export class EventSource extends EventTarget {
     this.#detachSignal = null;
   }
 
-  /** Ends every loop: after a failure once they took what they had queued, else at once. */
+  /**
+   * Ends every loop: after a failure once they took what they had queued; on close() at
+   * once; on an abort at once, throwing the signal's reason.
+   */
   #finishIterators(error) {
-    for (const iterator of this.#iterators) iterator.finish(error, { drop: !error });
+    const drop = !(error instanceof EventSourceError);
+    for (const iterator of this.#iterators) iterator.finish(error, { drop });
     this.#iterators.clear();
   }
 

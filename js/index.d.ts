@@ -253,7 +253,8 @@ export declare class EventSource<Named extends string = never> extends EventTarg
 
   /**
    * Iterates the message events of every type, in order, from the iterator's first next().
-   * close() or an abort ends every loop at once (events not yet taken are dropped); a
+   * close() ends every loop at once (events not yet taken are dropped); an abort of the
+   * `signal` does too, and the loops throw its reason (an AbortError), as fetch does; a
    * failure ends them after their queued events, with an EventSourceError. Leaving a loop
    * early closes the source unless another loop is still iterating it.
    */
