@@ -203,6 +203,8 @@ export class EventSource extends EventTarget {
   #tasks = null;
   /** The reason of the `signal` that closed the source, which its loops throw, as fetch does. */
   #abortReason = undefined;
+  /** False with `reconnect: false`: the server ending the stream then ends the loops cleanly. */
+  #reconnect = true;
 
   constructor(url, init) {
     super();
@@ -215,6 +217,7 @@ export class EventSource extends EventTarget {
     this.#withCredentials = options.withCredentials;
     this.#onComment = options.onComment;
     this.#maxQueuedEvents = options.maxQueuedEvents;
+    this.#reconnect = options.reconnect;
     if (options.platformEvents) this.#tasks = new TaskSink(options.maxQueuedEvents, this.#holdReading.bind(this));
     const { signal } = options;
     if (signal) {
@@ -273,7 +276,7 @@ export class EventSource extends EventTarget {
     // After a failure, close() also lets go of the failed response's body.
     this.#failedBody?.release();
     this.#failedBody = null;
-    this.#finishIterators(this.#abortReason ?? null);
+    this.#finishIterators(this.#abortReason ?? null, { drop: true });
   }
 
   /**
@@ -392,7 +395,9 @@ export class EventSource extends EventTarget {
     this.#failedBody = info.body ?? null;
     const event = new EventSourceErrorEvent(info);
     this.dispatchEvent(event);
-    this.#finishIterators(new EventSourceError(event));
+    // A one-request stream that the server ended is done, not failed.
+    const done = !this.#reconnect && info.reason === 'ended';
+    this.#finishIterators(done ? null : new EventSourceError(event), { drop: false });
   }
 
   /** Stops the connection (which frees its WebAssembly memory) and lets go of the signal. */
@@ -406,11 +411,10 @@ export class EventSource extends EventTarget {
   }
 
   /**
-   * Ends every loop: after a failure once they took what they had queued; on close() at
-   * once; on an abort at once, throwing the signal's reason.
+   * Ends every loop with `error` (or done for null): after a failure once they took what they
+   * had queued; on close() or an abort at once (`drop`), an abort throwing its reason.
    */
-  #finishIterators(error) {
-    const drop = !(error instanceof EventSourceError);
+  #finishIterators(error, { drop }) {
     for (const iterator of this.#iterators) iterator.finish(error, { drop });
     this.#iterators.clear();
   }

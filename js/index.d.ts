@@ -45,6 +45,13 @@ export interface EventSourceInit {
   params?: Record<string, string> | URLSearchParams | ReadonlyArray<readonly [string, string]>;
   /** Reconnect pacing. */
   retry?: RetryOptions;
+  /**
+   * `false` makes one request (a POSTed chat prompt, say): when the server ends the stream
+   * the source closes (an `error` with reason `ended` and `willRetry: false`) and `for await`
+   * loops end as done; a failure ends them with an EventSourceError. No reconnect ever sends
+   * the request again. `true` (the default) reconnects as the spec says.
+   */
+  reconnect?: boolean;
   /** Reconnect when no byte arrived for this many milliseconds (off by default). */
   stallTimeout?: number;
   /**

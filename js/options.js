@@ -165,8 +165,19 @@ export function normalizeInit(init) {
       init.maxQueuedEvents === Infinity
         ? Infinity
         : (optionalNumber(init.maxQueuedEvents, 'maxQueuedEvents', { min: 1, integer: true }) ?? DEFAULT_MAX_QUEUED_EVENTS),
-    ...checkRetry(init.retry),
+    ...checkReconnect(init.reconnect, checkRetry(init.retry)),
   };
+}
+
+/**
+ * The `reconnect` option over the retry options: `false` makes one request, whose end or
+ * failure closes the source (the engine's maxRetries of 0: no reconnect is ever made).
+ */
+function checkReconnect(reconnect, retry) {
+  if (reconnect === undefined || reconnect === true) return { ...retry, reconnect: true };
+  if (reconnect !== false) fail('reconnect must be true or false');
+  if (retry.maxRetries !== undefined) fail('reconnect: false makes no retries; leave out retry.maxRetries');
+  return { ...retry, maxRetries: 0, reconnect: false };
 }
 
 function optionalFunction(value, name) {

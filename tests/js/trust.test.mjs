@@ -282,3 +282,40 @@ test('platformEvents: platform MessageEvents, each in a task of its own, in Node
   assert.equal(forwarded, 3, 'which another target can dispatch');
   await server.close();
 });
+
+test('a chat reply with reconnect: false: one POST, the loop ends as done; a 401 throws with its JSON body', async () => {
+  const server = await serve({
+    '/v1/chat': (request, response) => {
+      if (request.headers.authorization !== 'Bearer good') {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ error: { message: 'bad key' } }));
+      }
+      streamHead(response);
+      for (const token of ['Hel', 'lo']) response.write(`data: ${JSON.stringify({ token })}\n\n`);
+      response.end('data: [DONE]\n\n');
+    },
+  });
+  const chat = (key) =>
+    new EventSource(`${server.base}/v1/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'Hi' }),
+      reconnect: false,
+    });
+  const tokens = [];
+  for await (const event of chat('good')) {
+    if (event.data !== '[DONE]') tokens.push(JSON.parse(event.data).token);
+  }
+  assert.equal(tokens.join(''), 'Hello');
+  let thrown = null;
+  try {
+    for await (const event of chat('bad')) assert.fail(event.data);
+  } catch (error) {
+    thrown = error;
+  }
+  assert.deepEqual([thrown?.name, thrown?.status], ['EventSourceError', 401]);
+  assert.equal(JSON.parse(await thrown.text()).error.message, 'bad key');
+  assert.equal(server.requests.length, 2, 'each prompt was sent once');
+  assert.throws(() => new EventSource(server.base, { reconnect: false, retry: { maxRetries: 3 } }), TypeError);
+  await server.close();
+});

@@ -29,6 +29,7 @@ const init: EventSourceInit = {
   share: 'prices',
   pauseWhenHidden: true,
   platformEvents: true,
+  reconnect: true,
 };
 new EventSource('/feed', { share: true });
 
