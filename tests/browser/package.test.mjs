@@ -37,6 +37,7 @@ const NPM_FILES = [
   'js/parse.js',
   'js/replay.js',
   'js/shared.js',
+  'js/tasks.js',
   'js/tokens.js',
   'js/wasm.js',
   'package.json',
