@@ -22,7 +22,28 @@ export interface RetryOptions {
 }
 
 /** Request headers: fixed, or computed before every (re)connect (e.g. a fresh token). */
-export type HeadersSource = HeadersInit | (() => HeadersInit | undefined | Promise<HeadersInit | undefined>);
+/** Headers as the Headers constructor takes them (the DOM's HeadersInit, spelled out for Node-only projects). */
+export type HeadersLike = Headers | Record<string, string> | [string, string][];
+
+export type HeadersSource = HeadersLike | (() => HeadersLike | undefined | Promise<HeadersLike | undefined>);
+
+/**
+ * A message event of a source: a MessageEvent whose data is text. Written with the
+ * MessageEvent of whichever library the project has (the DOM's, or Node's), so that it
+ * compiles, and is typed, in both.
+ */
+export type SseMessageEvent = Omit<MessageEvent, 'data'> & { readonly data: string };
+
+/** addEventListener's options (the DOM's ListenerOptions, spelled out for Node-only projects). */
+export interface ListenerOptions {
+  capture?: boolean;
+  once?: boolean;
+  passive?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A listener as EventTarget takes one (the DOM's AnyListener). */
+export type AnyListener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
 
 /** Bodies that can be sent again on every reconnect. (A ReadableStream from a body function is read to its end and sent as bytes.) */
 export type ResendableBody = string | Blob | ArrayBuffer | ArrayBufferView | URLSearchParams | FormData;
@@ -200,10 +221,24 @@ export declare class EventSourceError extends Error {
 /** The events of an EventSource; `Named` lists the custom event types you listen for. */
 export type EventSourceEventMap<Named extends string = never> = {
   open: EventSourceOpenEvent;
-  message: MessageEvent<string>;
+  message: SseMessageEvent;
   error: EventSourceErrorEvent;
-  comment: MessageEvent<string>;
-} & { [K in Named]: MessageEvent<string> };
+  comment: SseMessageEvent;
+} & { [K in Named]: SseMessageEvent };
+
+/**
+ * What a handler's `this` is typed as: the members every EventSource has, ours and the
+ * DOM's, so that an instance stays assignable to the DOM's EventSource type.
+ */
+export interface EventSourceLike extends EventTarget {
+  readonly url: string;
+  readonly withCredentials: boolean;
+  readonly readyState: number;
+  close(): void;
+}
+
+/** An event handler attribute's function, as set (typed for its event) and as read. */
+type EventHandler<E> = (this: EventSourceLike, event: E) => unknown;
 
 /**
  * A drop-in replacement for the browser's EventSource, over fetch().
@@ -225,9 +260,14 @@ export declare class EventSource<Named extends string = never> extends EventTarg
   /** 0 CONNECTING, 1 OPEN, 2 CLOSED. */
   readonly readyState: 0 | 1 | 2;
 
-  onopen: ((this: EventSource<Named>, event: EventSourceOpenEvent) => unknown) | null;
-  onmessage: ((this: EventSource<Named>, event: MessageEvent<string>) => unknown) | null;
-  onerror: ((this: EventSource<Named>, event: EventSourceErrorEvent) => unknown) | null;
+  // Each handler is set with its event's type and reads back as taking an Event, as the
+  // DOM's do, so that an instance is assignable to the DOM's EventSource type.
+  get onopen(): EventHandler<Event> | null;
+  set onopen(handler: EventHandler<EventSourceOpenEvent> | null);
+  get onmessage(): EventHandler<MessageEvent> | null;
+  set onmessage(handler: EventHandler<SseMessageEvent> | null);
+  get onerror(): EventHandler<Event> | null;
+  set onerror(handler: EventHandler<EventSourceErrorEvent> | null);
 
   /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
   close(): void;
@@ -235,27 +275,32 @@ export declare class EventSource<Named extends string = never> extends EventTarg
   addEventListener<K extends keyof EventSourceEventMap<Named>>(
     type: K,
     listener: (this: EventSource<Named>, event: EventSourceEventMap<Named>[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    options?: boolean | ListenerOptions,
   ): void;
   addEventListener(
     type: string,
-    listener: (this: EventSource<Named>, event: MessageEvent<string>) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    listener: (this: EventSource<Named>, event: SseMessageEvent) => unknown,
+    options?: boolean | ListenerOptions,
   ): void;
   addEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: AnyListener | null,
+    options?: boolean | ListenerOptions,
   ): void;
   removeEventListener<K extends keyof EventSourceEventMap<Named>>(
     type: K,
     listener: (this: EventSource<Named>, event: EventSourceEventMap<Named>[K]) => unknown,
-    options?: boolean | EventListenerOptions,
+    options?: boolean | { capture?: boolean },
   ): void;
   removeEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
+    listener: (this: EventSource<Named>, event: SseMessageEvent) => unknown,
+    options?: boolean | { capture?: boolean },
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: AnyListener | null,
+    options?: boolean | { capture?: boolean },
   ): void;
 
   /**
@@ -269,8 +314,8 @@ export declare class EventSource<Named extends string = never> extends EventTarg
 }
 
 /** The iterator of an EventSource's message events. */
-export interface EventSourceIterator extends AsyncIterator<MessageEvent<string>, undefined> {
-  next(): Promise<IteratorResult<MessageEvent<string>, undefined>>;
+export interface EventSourceIterator extends AsyncIterator<SseMessageEvent, undefined> {
+  next(): Promise<IteratorResult<SseMessageEvent, undefined>>;
   /** Stops this iterator; closes the source when no other loop is iterating it. */
   return(): Promise<IteratorReturnResult<undefined>>;
   [Symbol.asyncIterator](): EventSourceIterator;

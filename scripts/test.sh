@@ -35,7 +35,8 @@ step "fuzzing, short run (npm run fuzz for longer)" bash scripts/fuzz.sh 15
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
 step "example apps build (release)" bash scripts/build-examples.sh
-step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
+step "TypeScript declarations (DOM)" npx --no-install tsc -p tests/types/tsconfig.json
+step "TypeScript declarations (Node-only: no DOM library)" npx --no-install tsc -p tests/types/node/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "JavaScript tests (Deno)" env NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --allow-read --allow-net=127.0.0.1 tests/js/
 step "JavaScript tests (Bun)" node_modules/.bin/bun test tests/js/
