@@ -209,14 +209,15 @@ function checkRequest(url, method, headers, body) {
 }
 
 /**
- * What the user's headers or body function gives. An exception is reported, as a listener's
- * is, and fails this attempt like a network error (the source retries).
+ * What the user's headers or body function gives. An exception fails this attempt like a
+ * network error (the source retries), with it as the error event's cause; it is reported too
+ * where the platform has reportError (elsewhere reporting it would end the process).
  */
 async function userValue(make) {
   try {
     return await make();
   } catch (error) {
-    reportException(error);
+    if (typeof globalThis.reportError === 'function') reportException(error);
     throw error;
   }
 }
@@ -230,7 +231,14 @@ const STALE = Symbol('stale');
  */
 async function sendRequest(options, lastEventId, signal, current, onSend) {
   // Only a function is awaited: with plain headers and body, fetch() is called at once.
-  const headers = new Headers((typeof options.headers === 'function' ? await userValue(options.headers) : options.headers) ?? undefined);
+  const given = typeof options.headers === 'function' ? await userValue(options.headers) : options.headers;
+  let headers;
+  try {
+    headers = new Headers(given ?? undefined);
+  } catch (cause) {
+    // A header name or value fetch() refuses, from a headers function: no request can be made.
+    throw new RefusedRequest(cause);
+  }
   let body = (typeof options.body === 'function' ? await userValue(options.body) : options.body) ?? undefined;
   // A stream from the body function is read to its end and sent as bytes: streaming
   // uploads need HTTP/2 and `duplex: 'half'` where browsers have them at all.
@@ -380,25 +388,40 @@ export class Connection {
     this.#wakeable = false;
     this.#failedBody?.release();
     this.#failedBody = null;
-    // The engine's state went with the module, the server's `retry:` included.
+    this.#engine.free();
+    if (this.#options.maxRetries === 0) {
+      // `reconnect: false` (or no retries): the request is never sent again.
+      this.#shutdown();
+      this.#sink.error({ reason: 'wasm-trap', cause, willRetry: false });
+      return;
+    }
+    this.#restartLater(cause);
+  }
+
+  /**
+   * Reports the trap (or a failed reload of the module after one) and tries a fresh instance
+   * after the reconnection time: the engine's state went with the module, the server's
+   * `retry:` included.
+   */
+  #restartLater(cause) {
     const delay = this.#options.initialDelay ?? DEFAULT_RECONNECT_MS;
     this.#retryTimer = setTimeout(() => this.#restart(), delay);
     this.#sink.error({ reason: 'wasm-trap', cause, willRetry: true, retryIn: delay });
   }
 
-  /** Makes a new engine on a fresh instance of the module, and connects. */
+  /** Makes a new engine on a fresh instance of the module, and connects; a failed load waits and tries again. */
   async #restart() {
+    let engine;
     try {
       await loadWasm();
       if (this.#closed) return;
-      this.#engine = this.#newEngine();
+      engine = this.#newEngine();
     } catch (cause) {
-      if (this.#closed) return;
-      this.#shutdown();
-      this.#sink.error({ reason: 'wasm-trap', cause, willRetry: false });
+      if (!this.#closed) this.#restartLater(cause);
       return;
     }
-    this.#run(this.#engine.connect());
+    this.#engine = engine;
+    this.#run(engine.connect());
   }
 
   /**
@@ -500,6 +523,9 @@ export class Connection {
         case 78: // N: a message of a named type, its data, and a new last event id
           this.#lastEventId = third;
           sink.message(text, field, third, this.#origin);
+          break;
+        case 73: // I: the last event id changed with no message (an id-only block)
+          this.#lastEventId = text;
           break;
         case 99: // c: connect, unless offline or paused: then once that ends
           this.#wakeable = false;
@@ -646,6 +672,8 @@ export class Connection {
     // parsed: a body stream that errors drops the chunks it queued that nobody had asked
     // for yet, and with them the events sent just before a connection broke.
     let next = reader ? reader.read() : Promise.resolve({ done: true });
+    // Awaited in the loop; a source closed before (in its open event, say) never does.
+    next.catch(() => {});
     while (current()) {
       if (this.#paused) {
         await this.#paused.waiting;

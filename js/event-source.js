@@ -362,10 +362,8 @@ export class EventSource extends EventTarget {
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
         if (this.#onComment) callUser(this.#onComment, text);
-        if (this.#tasks) {
-          this.dispatchEvent(new MessageEvent('comment', { data: text }));
-          return;
-        }
+        // The native EventSource fires nothing for a comment, so platformEvents does not.
+        if (this.#tasks) return;
         const listeners = this.#listeners.of('comment');
         if (listeners !== undefined) this.#listeners.dispatch(new SseMessageEvent('comment', text, '', ''), listeners);
       },

@@ -8,7 +8,14 @@ import { emptyBatch, readTokens } from './tokens.js';
 import { dropInstance, wasmExports } from './wasm.js';
 
 const encoder = new TextEncoder();
-const unfreed = new FinalizationRegistry((release) => release());
+/**
+ * Releases a handle nobody freed once it is garbage, unless its instance trapped since (no
+ * call goes into a trapped instance).
+ */
+const unfreed = new FinalizationRegistry(({ release, ref, wasm }) => {
+  live.delete(ref);
+  if (wasm === wasmExports()) release();
+});
 
 /** The handles of the loaded instance, held weakly, to tell them when it traps. */
 let live = new Set();
@@ -98,7 +105,7 @@ class Handle {
     this.wasm = wasm;
     this.handle = handle;
     this.#release = () => free(handle);
-    unfreed.register(this, this.#release, this);
+    unfreed.register(this, { release: this.#release, ref: this.#ref, wasm }, this);
     live.add(this.#ref);
   }
 

@@ -10,11 +10,14 @@ const jobs = [];
 function post(job) {
   if (channel === null) {
     channel = new MessageChannel();
-    channel.port1.onmessage = () => jobs.shift()?.();
-    // Pending events alone do not keep a Node, Deno or Bun process alive; the request does.
-    channel.port1.unref?.();
-    channel.port2.unref?.();
+    channel.port1.onmessage = () => {
+      jobs.shift()?.();
+      // With nothing left to run, the channel does not keep a Node, Deno or Bun process alive.
+      if (jobs.length === 0) channel.port1.unref?.();
+    };
   }
+  // While events wait, it does: the last ones of a finished stream still fire.
+  if (jobs.length === 0) channel.port1.ref?.();
   jobs.push(job);
   channel.port2.postMessage(null);
 }

@@ -103,6 +103,9 @@ impl EngineHandle {
     pub fn chunk(&mut self, length: usize) -> *const u32 {
         let out = &mut self.tokens;
         self.engine.on_chunk_borrowed(self.input.bytes(length), |item| out.item(item));
+        // An id-only block (or a skipped event's id) moves the last event id with no message to
+        // carry it: JavaScript keeps it for a reconnect on a fresh instance after a trap.
+        out.last_event_id(self.engine.last_event_id());
         self.drain()
     }
 

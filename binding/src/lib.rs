@@ -23,6 +23,7 @@
 //! | `n` + type | data | dispatch a message of a named type |
 //! | `M` + data | id | dispatch a `message` whose id is new: the last event id from now on |
 //! | `N` + type | data, id | the same for a message of a named type |
+//! | `I` + id | | the last event id changed with no message (engine, at a chunk's end) |
 //! | `k` + text | | a comment line |
 //! | `t` + milliseconds | | a valid `retry:` field (parser) |
 //! | `r` + delay ms | reason | reconnecting after the delay (engine) |

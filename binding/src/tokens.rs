@@ -103,6 +103,15 @@ impl Tokens {
         }
     }
 
+    /// `I` + `id` when the last event id is not the one JavaScript was last told.
+    pub fn last_event_id(&mut self, id: &str) {
+        if id != self.reported_id {
+            self.push('I', id);
+            self.reported_id.clear();
+            self.reported_id.push_str(id);
+        }
+    }
+
     /// A skipped event: `s` + the size limit it passed, `i` + the id length limit, or `x` +
     /// the bytes of memory that could not be had.
     pub fn skipped(&mut self, error: ParseError) {

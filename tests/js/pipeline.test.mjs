@@ -248,3 +248,10 @@ test("JavaScript's default reconnection time is the engine's", () => {
   e.response(200, 'text/event-stream', undefined, Date.now());
   assert.equal(t(e.end()), `r${DEFAULT_RECONNECT_MS}\rended`);
 });
+
+test('an id that moves with no message is told at the end of its chunk', () => {
+  const e = opened();
+  assert.equal(t(chunk(e, encoder.encode('data: a\n\nid: 2\n\n'))), 'ma\rI2');
+  assert.equal(t(chunk(e, encoder.encode('data: b\n\n'))), 'mb', 'told once');
+  assert.equal(t(chunk(e, encoder.encode('id\n\n'))), 'I', 'an empty id resets it');
+});

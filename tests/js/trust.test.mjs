@@ -319,3 +319,82 @@ test('a chat reply with reconnect: false: one POST, the loop ends as done; a 401
   assert.throws(() => new EventSource(server.base, { reconnect: false, retry: { maxRetries: 3 } }), TypeError);
   await server.close();
 });
+
+/** Replaces the module with one whose engines trap on their `trapAt`-th chunk; returns the load count. */
+async function trappingModule({ trapAt = 3, failReloads = 0 } = {}) {
+  const { trap } = (await WebAssembly.instantiate(TRAP_MODULE)).instance.exports;
+  const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));
+  const loads = { count: 0, restore: () => setWasmLoader(() => instantiate(bytes)) };
+  setWasmLoader(async () => {
+    loads.count += 1;
+    if (loads.count > 1 && loads.count <= 1 + failReloads) throw new Error('offline');
+    const real = await instantiate(bytes);
+    if (loads.count > 1) return real;
+    let chunks = 0;
+    return { ...real, engine_chunk: (...args) => (++chunks === trapAt ? trap() : real.engine_chunk(...args)) };
+  });
+  dropInstance(wasmExports());
+  await loadWasm();
+  return loads;
+}
+
+test('after a trap a source resumes from its last event id, even one an id-only block set', async () => {
+  const server = await serve({
+    '/s': (request, response) => {
+      streamHead(response);
+      if (request.headers['last-event-id'] === '2') return response.write('data: c\n\n');
+      response.write('data: a\n\n');
+      setTimeout(() => response.write('data: b\n\nid: 2\n\n'), 20);
+      setTimeout(() => response.write(': the chunk that traps\n'), 60);
+    },
+  });
+  const loads = await trappingModule({ trapAt: 3, failReloads: 1 });
+  const source = new EventSource(`${server.base}/s`, { retry: { initialDelay: 20 } });
+  const seen = watch(source);
+  await until(() => seen.data.length === 3, 'the event after the resume');
+  source.close();
+  assert.deepEqual(seen.data, ['a', 'b', 'c']);
+  assert.deepEqual(seen.errors.map((e) => [e.reason, e.willRetry]), [['wasm-trap', true], ['wasm-trap', true]], 'a failed reload waits and tries again');
+  assert.equal(loads.count, 3);
+  assert.deepEqual(server.requests.map((r) => r.headers['last-event-id']), [undefined, '2']);
+  loads.restore();
+  await server.close();
+});
+
+test('a trap does not send a reconnect: false request again', async () => {
+  const server = await serve({
+    '/s': (request, response) => {
+      streamHead(response);
+      response.write('data: a\n\n');
+      setTimeout(() => response.write('data: b\n\n'), 20);
+      setTimeout(() => response.write('data: c\n\n'), 40);
+    },
+  });
+  const loads = await trappingModule({ trapAt: 3 });
+  const source = new EventSource(`${server.base}/s`, { method: 'POST', body: 'charge my card', reconnect: false });
+  const seen = watch(source);
+  await until(() => source.readyState === EventSource.CLOSED, 'the failure');
+  assert.deepEqual(seen.errors.map((e) => [e.reason, e.willRetry]), [['wasm-trap', false]]);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  assert.equal(server.requests.length, 1, 'sent once');
+  loads.restore();
+  await server.close();
+});
+
+test('close() in the open event leaves no unhandled rejection; a bad header from a function is refused', async () => {
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on?.('unhandledRejection', onUnhandled);
+  const server = await serve({ '/s': counter(3) });
+  const source = new EventSource(`${server.base}/s`);
+  source.onopen = () => source.close();
+  await until(() => source.readyState === EventSource.CLOSED, 'the close');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  process.off?.('unhandledRejection', onUnhandled);
+  assert.deepEqual(unhandled, []);
+  const bad = new EventSource(`${server.base}/s`, { headers: () => ({ 'bad name': 'x' }), retry: { initialDelay: 10 } });
+  const seen = watch(bad);
+  await until(() => bad.readyState === EventSource.CLOSED, 'the refusal');
+  assert.deepEqual(seen.errors.map((e) => [e.reason, e.willRetry]), [['request', false]]);
+  await server.close();
+});
