@@ -74,6 +74,16 @@ test('the npm tarball holds exactly the package files', async () => {
   assert.equal(manifest.scripts.prepack, 'bash scripts/build.sh', 'packing builds pkg/ first');
 });
 
+test('the tarball passes publint and arethetypeswrong (an ES module package: no CommonJS entry)', async () => {
+  const { dir, packed } = await install();
+  const tarball = join(dir, packed.filename);
+  const { stdout: lint } = await run(join(root, 'node_modules/.bin/publint'), ['run', tarball, '--strict']);
+  assert.match(lint, /All good!/, lint);
+  // Exits non-zero on any problem but the one an ES module package has by design (a
+  // require() of it resolves to ESM).
+  await run(join(root, 'node_modules/.bin/attw'), [tarball, '--profile', 'esm-only', '--format', 'table-flipped']);
+});
+
 for (const [runtime, command, args] of [
   ['Node', process.execPath, []],
   ['Deno', join(root, 'node_modules/.bin/deno'), ['run', '--allow-net=127.0.0.1', '--allow-read']],
