@@ -94,9 +94,20 @@ function describe(event) {
       return 'the request cannot be made';
     case 'wasm-trap':
       return 'the WebAssembly module failed';
+    case 'wasm-load':
+      return 'the WebAssembly module could not be loaded';
     default:
       return 'the event source failed';
   }
+}
+
+/** Why the WebAssembly module did not load, and what to do about it. */
+function wasmLoadError(cause) {
+  return new Error(
+    `wasm-eventsource: the WebAssembly module could not be loaded (${cause?.message ?? cause}). ` +
+      "Serve pkg/wasm_eventsource.wasm where the package's js/ expects it, and allow 'wasm-unsafe-eval' in script-src where a Content-Security-Policy applies.",
+    { cause },
+  );
 }
 
 /**
@@ -237,7 +248,10 @@ export class EventSource extends EventTarget {
     // The first request waits for nothing: not the WebAssembly module, not the engine.
     if (!options.share && EarlyRequest.wanted(options)) this.#early = new EarlyRequest(options);
     loadWasm()
-      .then(() => this.#start(options))
+      .then(
+        () => this.#start(options),
+        (cause) => this.#fail({ reason: 'wasm-load', cause: wasmLoadError(cause) }),
+      )
       .catch((cause) => this.#fail({ reason: 'network', cause }));
   }
 

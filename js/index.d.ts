@@ -139,7 +139,9 @@ export interface EventSourceInit {
  * `out-of-memory` (the WebAssembly module could not have the memory). `request`: fetch()
  * refuses the request (a GET with a body, say), or a custom fetch gave no Response: the source
  * fails for good. `wasm-trap`: the WebAssembly module failed; every source of the page
- * reconnects on a fresh instance from its last event id.
+ * reconnects on a fresh instance from its last event id. `wasm-load`: the WebAssembly module
+ * could not be loaded (not served where js/ expects it, or a Content-Security-Policy without
+ * 'wasm-unsafe-eval'): the source fails for good, and the cause says what to do.
  */
 export type ErrorReason =
   | 'status'
@@ -152,6 +154,7 @@ export type ErrorReason =
   | 'out-of-memory'
   | 'request'
   | 'wasm-trap'
+  | 'wasm-load'
   | 'offline'
   | 'hidden';
 
