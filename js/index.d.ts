@@ -382,3 +382,17 @@ export declare function parseEvents(
   input: Response | ReadableStream<StreamChunk> | AsyncIterable<StreamChunk> | Iterable<StreamChunk>,
   options?: ParseOptions,
 ): AsyncGenerator<ParsedEvent, void, undefined>;
+
+/**
+ * Loads the WebAssembly module from `source` instead of from beside the package's files:
+ * a URL (fetched), a fetch() Response, a compiled WebAssembly.Module, or the module's bytes.
+ * For pages that host `wasm_eventsource.wasm` themselves (the package exports it as
+ * `wasm-eventsource/wasm_eventsource.wasm`), and bundlers that do not copy it. Call it
+ * before the first source or parser is made.
+ */
+export declare function useWasm(
+  source: string | URL | Response | CompiledModule | ArrayBuffer | ArrayBufferView | PromiseLike<Response | ArrayBuffer | ArrayBufferView>,
+): void;
+
+/** A compiled WebAssembly.Module, where the project's libraries declare WebAssembly. */
+type CompiledModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer M } } ? M : never;
