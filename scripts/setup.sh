@@ -56,6 +56,19 @@ ensure_browsers() {
   fi
 }
 
+# The server tests start their own redis-server on a loopback port (the system service
+# is not started, nor needed).
+ensure_redis_server() {
+  if command -v redis-server >/dev/null; then
+    log "redis-server present"
+  else
+    log "installing redis-server"
+    as_root apt-get update -qq
+    # RUNLEVEL=1 keeps the package from starting its service.
+    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 as_root apt-get install -y -qq redis-server >/dev/null
+  fi
+}
+
 # geckodriver lets wasm-bindgen-test drive Firefox (a cargo install of about four minutes, once).
 GECKODRIVER_VERSION=0.37.1
 ensure_geckodriver() {
@@ -80,6 +93,7 @@ ensure_npm_deps() {
 
 ensure_wasm_target
 ensure_browsers
+ensure_redis_server
 ensure_wasm_bindgen_cli
 ensure_geckodriver
 ensure_npm_deps
