@@ -10,26 +10,10 @@ use axum::extract::State;
 use axum::routing::get;
 use futures_util::StreamExt;
 use proptest::prelude::*;
-use server_support::{PATIENCE, get as request, serve};
+use server_support::{PATIENCE, get as request, serve, take};
 use std::time::Duration;
-use wasm_eventsource::server::{Hub, LastEventId, MemoryHub, Message, Retention, SseResponse, Subscription};
+use wasm_eventsource::server::{Hub, LastEventId, MemoryHub, Message, Retention, SseResponse};
 use wasm_eventsource::{Item, Parser};
-
-/// The next `n` events of `subscription` as `(id, data)`.
-async fn take(subscription: &mut Subscription, n: usize) -> Vec<(String, String)> {
-    let mut parser = Parser::new();
-    let mut events = Vec::new();
-    while events.len() < n {
-        let chunk = tokio::time::timeout(PATIENCE, subscription.next()).await.expect("an event in time");
-        let chunk = chunk.unwrap_or_else(|| panic!("ended after {} of {n} events", events.len()));
-        parser.feed(&chunk, |item| {
-            if let Ok(Item::Event(event)) = item {
-                events.push((event.id().to_owned(), event.data().to_owned()));
-            }
-        });
-    }
-    events
-}
 
 fn numbered(range: std::ops::RangeInclusive<u64>) -> Vec<(String, String)> {
     range.map(|n| (n.to_string(), format!("event {n}"))).collect()
@@ -160,6 +144,28 @@ async fn a_resumable_endpoint_over_http() {
     let mut second = request(address, "/events", &[("last-event-id", "4")]).await;
     publish(&hub, 6..=6).await;
     assert_eq!(second.events(2).await, numbered(5..=6));
+}
+
+#[tokio::test]
+async fn a_burst_goes_out_in_chunks_of_whole_events() {
+    let hub = MemoryHub::new(Retention::default());
+    for n in 0..300usize {
+        hub.publish(Message::new("x".repeat(n * 7 % 1_000))).await.unwrap();
+    }
+    let mut subscription = hub.subscribe(Some("0")).await.unwrap();
+    let (mut events, mut chunks, mut largest) = (0, 0, 0);
+    while events < 300 {
+        let chunk =
+            tokio::time::timeout(PATIENCE, subscription.next()).await.expect("in time").expect("a chunk");
+        // A fresh parser for each chunk: every chunk must hold whole events only.
+        let mut parser = Parser::new();
+        let mut found = 0;
+        parser.feed(&chunk, |item| found += usize::from(matches!(item, Ok(Item::Event(_)))));
+        assert!(chunk.ends_with(b"\n\n") && found > 0, "chunk {chunks} ends mid-event");
+        (events, chunks, largest) = (events + found, chunks + 1, largest.max(found));
+    }
+    assert_eq!(events, 300);
+    assert!(largest > 1 && chunks > 1, "{chunks} chunks, up to {largest} events in one");
 }
 
 proptest! {

@@ -6,27 +6,9 @@
 
 mod server_support;
 
-use futures_util::StreamExt;
-use server_support::{PATIENCE, RedisServer};
+use server_support::{RedisServer, take};
 use std::time::Duration;
-use wasm_eventsource::server::{Hub, Message, RedisHub, Retention, Subscription};
-use wasm_eventsource::{Item, Parser};
-
-/// The next `n` events of `subscription` as `(id, data)`.
-async fn take(subscription: &mut Subscription, n: usize) -> Vec<(String, String)> {
-    let mut parser = Parser::new();
-    let mut events = Vec::new();
-    while events.len() < n {
-        let chunk = tokio::time::timeout(PATIENCE, subscription.next()).await.expect("an event in time");
-        let chunk = chunk.unwrap_or_else(|| panic!("ended after {} of {n} events", events.len()));
-        parser.feed(&chunk, |item| {
-            if let Ok(Item::Event(event)) = item {
-                events.push((event.id().to_owned(), event.data().to_owned()));
-            }
-        });
-    }
-    events
-}
+use wasm_eventsource::server::{Hub, Message, RedisHub, Retention};
 
 fn data(events: &[(String, String)]) -> Vec<String> {
     events.iter().map(|(_, data)| data.clone()).collect()

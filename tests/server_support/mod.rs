@@ -14,7 +14,8 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::time::Duration;
 use tokio::net::TcpStream;
-use wasm_eventsource::{EventStream, Item};
+use wasm_eventsource::server::Subscription;
+use wasm_eventsource::{EventStream, Item, Parser};
 
 /// How long a test waits for something that should happen at once before it fails:
 /// generous, since CI machines have 2 busy cores.
@@ -62,6 +63,23 @@ impl Connection {
         }
         events
     }
+}
+
+/// The next `n` events of `subscription` as `(id, data)`, failing the test after
+/// [`PATIENCE`] or when it ends first.
+pub async fn take(subscription: &mut Subscription, n: usize) -> Vec<(String, String)> {
+    let mut parser = Parser::new();
+    let mut events = Vec::new();
+    while events.len() < n {
+        let chunk = tokio::time::timeout(PATIENCE, subscription.next()).await.expect("an event in time");
+        let chunk = chunk.unwrap_or_else(|| panic!("ended after {} of {n} events", events.len()));
+        parser.feed(&chunk, |item| {
+            if let Ok(Item::Event(event)) = item {
+                events.push((event.id().to_owned(), event.data().to_owned()));
+            }
+        });
+    }
+    events
 }
 
 /// `GET path` with `headers` over a fresh connection.
