@@ -93,8 +93,10 @@ ensure_npm_deps() {
 
 ensure_wasm_target
 ensure_browsers
-ensure_redis_server
 ensure_wasm_bindgen_cli
 ensure_geckodriver
 ensure_npm_deps
+# Only the tests need redis-server (`setup.sh demo`, where the demo asks for its own needs,
+# does not).
+[ "${1:-all}" = demo ] || ensure_redis_server
 log "done"
