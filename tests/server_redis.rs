@@ -141,3 +141,15 @@ async fn an_unencodable_event_type_is_refused_before_it_is_stored() {
     let length: usize = redis::cmd("XLEN").arg("events").query_async(&mut connection).await.unwrap();
     assert_eq!(length, 0);
 }
+
+#[tokio::test]
+async fn a_redis_that_is_gone_is_an_error_not_a_panic() {
+    let redis = RedisServer::start().await;
+    let hub = RedisHub::connect(redis.client(), "events", Retention::default()).await.unwrap();
+    let client = redis.client();
+    drop(redis);
+    let error = hub.publish(Message::new("x")).await.unwrap_err();
+    assert!(error.to_string().starts_with("redis: "), "{error}");
+    assert!(hub.subscribe(Some("1-0")).await.is_err());
+    assert!(RedisHub::connect(client, "events", Retention::default()).await.is_err());
+}

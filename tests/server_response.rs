@@ -156,3 +156,12 @@ async fn last_event_id_comes_from_the_header_or_the_query() {
         assert_eq!(connection.events(1).await, [(String::new(), expected.into())], "{path} {headers:?}");
     }
 }
+
+#[tokio::test]
+async fn retry_later_only_asks_the_client_to_come_back() {
+    let app = Router::new().route("/", get(|| async { SseResponse::retry_later(Duration::from_secs(2)) }));
+    let mut connection = request(serve(app).await, "/", &[]).await;
+    assert_eq!(connection.head.status, 200);
+    assert_eq!(connection.next().await, Some(Item::Retry(2000)));
+    assert_eq!(connection.next().await, None);
+}
