@@ -10,6 +10,8 @@
 //!   request itself.
 //! - [`engine`]: the connection state machine (open, fail, reconnect, backoff), with no
 //!   I/O and no clock.
+//! - `server` (the `axum` and `redis` features, native only): resumable event-stream
+//!   responses for axum, with hubs in memory or over Redis Streams.
 //!
 //! In the browser build (`wasm32`, with the default `browser` feature) the crate also has:
 //!
@@ -21,7 +23,7 @@
 
 // The browser transport, and the tests, use std; the rest is core and alloc only, so a
 // module without `browser` links no std (the npm package's has no panic formatting).
-#![cfg_attr(not(any(feature = "browser", test)), no_std)]
+#![cfg_attr(not(any(feature = "browser", feature = "axum", test)), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -38,6 +40,8 @@ pub mod hooks;
 #[cfg(feature = "leptos")]
 pub mod leptos;
 pub mod parser;
+#[cfg(all(feature = "axum", not(target_arch = "wasm32")))]
+pub mod server;
 #[cfg(feature = "yew")]
 pub mod yew;
 
