@@ -4,49 +4,14 @@
 // over one connection, and a page that takes over resumes with nothing lost or repeated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINE, followIn as follow, freshKey, numbers, sleep, trailOf, useTestPage } from './harness.mjs';
+import { followIn as follow, freshKey, numbers, sleep, trailOf, useTestPage } from './harness.mjs';
+import { followShared, waitForEvents, withPages as withPagesOf } from './pages.mjs';
 
 const env = useTestPage();
 const PAGES = 8;
 
-/**
- * Runs `run(pages)` with `n` pages of one origin and one connection pool, each on the test
- * page and shown, and closes them after: a fresh browser context in Chromium; elsewhere the
- * browser's own, which the suite's page shares.
- */
-async function withPages(n, run) {
-  const context = ENGINE === 'chromium' ? await env.browser.newContext() : env.browser;
-  const pages = [];
-  for (let i = 0; i < n; i++) {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`page ${i} error:`, error));
-    await page.goto(`${env.server.primary}/browser/page.html`);
-    await page.waitForFunction(() => window.ready === true);
-    // Background tabs are hidden in some engines: every page starts out shown here, and
-    // the tests hide them as they need.
-    await page.evaluate(() => window.setVisibility('visible'));
-    const close = page.close.bind(page);
-    let closed;
-    page.close = () => (closed ??= close());
-    pages.push(page);
-  }
-  try {
-    await run(pages);
-  } finally {
-    await (ENGINE === 'chromium' ? context.close() : Promise.all(pages.map((page) => page.close())));
-  }
-}
-
-const waitForEvents = (page, count, timeout = 20_000) =>
-  page.waitForFunction((count) => window.trail.data.length >= count, count, { timeout });
+const withPages = (n, run) => withPagesOf(env, n, run);
 const streamRequests = (key) => env.server.streamRequests(key);
-
-/** Starts a shared source in every page, the first one first: it takes the lock and leads. */
-async function followShared(pages, url, init = {}) {
-  await follow(pages[0], 'wasm', url, { share: true, ...init });
-  await pages[0].waitForFunction(() => window.trail.source.readyState === 1);
-  await Promise.all(pages.slice(1).map((page) => follow(page, 'wasm', url, { share: true, ...init })));
-}
 
 test('the native EventSource in 8 pages over HTTP/1.1: 6 connect, 2 are stuck', async () => {
   const key = freshKey('native8');
