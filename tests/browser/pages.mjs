@@ -38,4 +38,6 @@ export async function followShared(pages, url, init = {}) {
   await followIn(pages[0], 'wasm', url, { share: true, ...init });
   await pages[0].waitForFunction(() => window.trail.source.readyState === 1);
   await Promise.all(pages.slice(1).map((page) => followIn(page, 'wasm', url, { share: true, ...init })));
+  // A page joined once it is open (the leader answered it).
+  await Promise.all(pages.slice(1).map((page) => page.waitForFunction(() => window.trail.source.readyState === 1)));
 }
