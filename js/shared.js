@@ -245,11 +245,14 @@ export class SharedConnection {
     });
   }
 
-  /** Another page took the lock from this one: stop the stream here and follow it. */
+  /**
+   * Another page took the lock from this one: stop the stream here (if it started) and
+   * follow it. Queuing again makes a grant not yet acted on stale.
+   */
   #stepDown() {
-    if (this.#closed || this.#alone || !this.#connection) return;
+    if (this.#closed || this.#alone) return;
     this.#batch = [];
-    this.#connection.close();
+    this.#connection?.close();
     this.#connection = null;
     this.#releaseLock?.();
     this.#releaseLock = null;

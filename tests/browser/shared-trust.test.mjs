@@ -36,7 +36,8 @@ test('share: true joins only requests that are the same: another token or body i
     const inits = [{ headers: alice }, { headers: [['x-tenant', '1'], ['AUTHORIZATION', 'Bearer ALICE']] }, { headers: { ...alice, Authorization: 'Bearer BOB' } }];
     for (const [i, page] of pages.entries()) await follow(page, 'wasm', url, { share: true, ...inits[i] });
     const seen = (await echoedRequests(pages, [0, 2])).map((request) => request?.headers.authorization);
-    assert.deepEqual(seen, ['Bearer ALICE', undefined, 'Bearer BOB'], 'BOB got the answer to his own request');
+    const sent = (await streamRequests(key)).map((request) => request.headers.authorization);
+    assert.deepEqual(seen, ['Bearer ALICE', undefined, 'Bearer BOB'], `BOB got the answer to his own request (sent: ${sent})`);
     assert.equal((await streamRequests(key)).length, 2, 'the same request written differently shares');
     const names = await pages[0].evaluate(async () => {
       const { held, pending } = await navigator.locks.query();
