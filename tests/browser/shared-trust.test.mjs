@@ -138,7 +138,14 @@ const stickLoop = (page) =>
     })().catch((error) => (loop.error = String(error)));
   });
 const loopOf = (page) => page.evaluate(() => ({ data: window.loop.data, error: window.loop.error }));
-const releaseLoop = (page) => page.evaluate(() => window.loop.release());
+
+/** Lets the page's stuck loop go on; what it took once it took `count` events. */
+async function drainLoop(page, count) {
+  await page.evaluate(() => window.loop.release());
+  await page.waitForFunction((count) => window.loop.data.length >= count, count, { timeout: 20_000 });
+  await sleep(100);
+  return (await loopOf(page)).data;
+}
 
 test("a following page's stuck loop holds nobody back: it leaves for a connection of its own and loses nothing", async () => {
   const key = freshKey('stuck-follower');
@@ -154,10 +161,7 @@ test("a following page's stuck loop holds nobody back: it leaves for a connectio
     const held = await loopOf(pages[1]);
     assert.ok(held.data.length === 1, 'the loop is still stuck');
     assert.ok((await trailOf(pages[1])).data.length < count, 'and its reading paused');
-    await releaseLoop(pages[1]);
-    await pages[1].waitForFunction((count) => window.loop.data.length >= count, count, { timeout: 20_000 });
-    await sleep(100);
-    assert.deepEqual((await loopOf(pages[1])).data, numbers(count), 'its loop got every event once');
+    assert.deepEqual(await drainLoop(pages[1], count), numbers(count), 'its loop got every event once');
     assert.deepEqual((await trailOf(pages[1])).data, numbers(count), 'and so did its listeners');
     for (const page of [pages[0], pages[2]]) assert.deepEqual((await trailOf(page)).data, numbers(count));
   });
@@ -180,10 +184,7 @@ test("the leading page's stuck loop holds nobody back: the next page takes over,
     const requests = await streamRequests(key);
     assert.equal(requests.length, 2, 'the next page took over');
     assert.ok(Number(requests[1].lastEventId) >= 5, `resumed from ${requests[1].lastEventId}`);
-    await releaseLoop(pages[0]);
-    await pages[0].waitForFunction((count) => window.loop.data.length >= count, count, { timeout: 20_000 });
-    await sleep(100);
-    assert.deepEqual((await loopOf(pages[0])).data, numbers(count), "the stuck page's loop got every event once");
+    assert.deepEqual(await drainLoop(pages[0], count), numbers(count), "the stuck page's loop got every event once");
   });
 });
 
