@@ -86,7 +86,6 @@ export function errorInfoOf(info) {
 
 const isString = (value) => typeof value === 'string';
 const isBoolean = (value) => typeof value === 'boolean';
-const isOptional = (check) => (value) => value === undefined || check(value);
 const isCount = (value) => typeof value === 'number' && Number.isFinite(value) && value >= 0;
 /** A status as a custom fetch may give it: any integer (the leader judged it already). */
 const isStatus = (value) => Number.isSafeInteger(value);
@@ -112,27 +111,23 @@ export function responseOf(head) {
 
 /** The fields an error's details may carry across the channel, and their checks. */
 const ERROR_FIELDS = {
-  reason: isString,
-  willRetry: isBoolean,
-  status: isOptional(isStatus),
-  statusText: isOptional(isString),
-  retryIn: isOptional(isCount),
-  retriesExhausted: isOptional(isBoolean),
-  limit: isOptional(isCount),
+  status: isStatus,
+  statusText: isString,
+  retryIn: isCount,
+  retriesExhausted: isBoolean,
+  limit: isCount,
 };
 
-/** An error's details from the channel, with only the known fields; else null. */
+/**
+ * An error's details from the channel: a reason and whether it retries (else null), and
+ * of the other known fields those of the right type.
+ */
 function errorInfoFrom(info) {
-  if (!info || typeof info !== 'object') return null;
-  const out = {};
-  for (const [field, check] of Object.entries(ERROR_FIELDS)) {
-    if (!check(info[field])) return null;
-    if (info[field] !== undefined) out[field] = info[field];
-  }
-  if (info.headers !== undefined) {
-    out.headers = headersOf(info.headers);
-    if (!out.headers) return null;
-  }
+  if (!info || typeof info !== 'object' || !isString(info.reason) || !isBoolean(info.willRetry)) return null;
+  const out = { reason: info.reason, willRetry: info.willRetry };
+  for (const [field, check] of Object.entries(ERROR_FIELDS)) if (check(info[field])) out[field] = info[field];
+  const headers = info.headers === undefined ? null : headersOf(info.headers);
+  if (headers) out.headers = headers;
   return out;
 }
 
