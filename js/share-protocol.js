@@ -33,14 +33,24 @@ export const isComparableBody = (body) =>
   body instanceof ArrayBuffer ||
   ArrayBuffer.isView(body);
 
+function hexOf(bytes) {
+  let hex = '';
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
+  return hex;
+}
+
 /** A static body as text: bytes as hex, so that equal requests give equal text. */
 function bodyText(body) {
   if (body === undefined || typeof body === 'string') return body;
   if (body instanceof URLSearchParams) return `params:${body}`;
   const bytes = ArrayBuffer.isView(body) ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : new Uint8Array(body);
-  let hex = 'bytes:';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return `bytes:${hexOf(bytes)}`;
+}
+
+/** An option's value as the identity holds it: a list of statuses in order, none as null. */
+function optionValue(value) {
+  if (Array.isArray(value)) return value.length === 0 ? null : [...value].sort((a, b) => a - b);
+  return value ?? null;
 }
 
 /**
@@ -50,7 +60,7 @@ function bodyText(body) {
  */
 export function requestIdentity(options) {
   const headers = options.headers === undefined ? [] : [...new Headers(options.headers)];
-  const delivery = DELIVERY_OPTIONS.map((name) => options[name] ?? null);
+  const delivery = DELIVERY_OPTIONS.map((name) => optionValue(options[name]));
   return JSON.stringify([options.method, options.url, headers, bodyText(options.body) ?? null, delivery]);
 }
 
@@ -62,9 +72,7 @@ export function requestIdentity(options) {
 export async function shareName(options) {
   const identity = options.share === true ? `request ${requestIdentity(options)}` : `name ${options.share}`;
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(identity));
-  let hex = '';
-  for (const byte of new Uint8Array(digest)) hex += byte.toString(16).padStart(2, '0');
-  return PREFIX + hex;
+  return PREFIX + hexOf(new Uint8Array(digest));
 }
 
 /** Response heads cross the channel as plain data. */

@@ -27,6 +27,10 @@ test('sources share only when every part of their requests is the same', async (
   // The same request written differently.
   assert.equal(await nameOf({ headers: new Headers([['authorization', 'Bearer ALICE']]) }), base);
   assert.equal(await nameOf({ headers: [['AUTHORIZATION', 'Bearer ALICE']], maxQueuedEvents: 5, onComment: undefined }), base);
+  assert.equal(await nameOf({ headers: { Authorization: 'Bearer ALICE' }, retry: {} }), base, 'an empty retry policy is the default');
+  const statuses = (retryOnStatus) => nameOf({ retry: { retryOnStatus } });
+  assert.equal(await statuses([502, 503]), await statuses([503, 502]));
+  assert.notEqual(await statuses([502]), await statuses([503]));
 });
 
 test('bodies are compared by their bytes', async () => {
