@@ -221,8 +221,8 @@ test('a silent leader (frozen, its messages held back) is replaced within the st
       const longest = Math.round(Math.max(...gaps));
       console.log(`page ${i + 1}: longest wait between events ${longest} ms`);
       // Found out within the stall timeout, then a reconnect (measured 1.6 s in Chromium
-      // and Firefox, 2.2 s in WebKitGTK), and a margin for a busy 2-core machine.
-      assert.ok(longest < stallTimeout + 1500, `page ${i + 1}: ${longest} ms`);
+      // and Firefox, 2.1-2.4 s in WebKitGTK), with a margin for a busy 2-core machine.
+      assert.ok(longest < 2 * stallTimeout, `page ${i + 1}: ${longest} ms`);
       assert.deepEqual(trail.events.map((e) => e.type), ['open'], `the takeover is silent: ${JSON.stringify(trail.events)}`);
     }
     const requests = await streamRequests(key);
