@@ -80,7 +80,7 @@ test('the leading page closes: another takes over within a second, nothing lost 
 
 test('close() in a following page detaches only it; in the leading page it hands over', async () => {
   const key = freshKey('detach');
-  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=500&end=hang`;
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=1500&end=hang`;
   await withPages(3, async (pages) => {
     const [leader, follower, other] = pages;
     await followShared(pages, url);
@@ -187,7 +187,7 @@ test('shared with pauseWhenHidden: paused only while every page is hidden', asyn
 
 test('shared with pauseWhenHidden: a hidden page that takes over keeps streaming for a visible one', async () => {
   const key = freshKey('share-hidden-takeover');
-  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=300&end=hang`;
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=1500&end=hang`;
   await withPages(3, async (pages) => {
     const init = { share: true, pauseWhenHidden: true };
     await follow(pages[0], 'wasm', url, init);
