@@ -23,6 +23,7 @@ const DELIVERY_OPTIONS = [
   'jitter',
   'maxRetries',
   'retryOnStatus',
+  'reconnect',
 ];
 
 /** Whether `body` is one whose bytes can be compared: text, form parameters or bytes. */
