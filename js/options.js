@@ -1,5 +1,6 @@
 // Checks and normalises the EventSource init options, so that mistakes fail at once
 // with a clear TypeError or RangeError instead of misbehaving later.
+import { isComparableBody } from './share-protocol.js';
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 
@@ -143,6 +144,14 @@ export function normalizeInit(init) {
   const { share } = init;
   if (share !== undefined && share !== true && share !== false && (typeof share !== 'string' || share === '')) {
     fail('share must be true, false, or a non-empty string naming the shared stream');
+  }
+  // share: true joins only requests that are provably the same; functions cannot be compared.
+  const computed = ['headers', 'body', 'fetch'].find((name) => typeof init[name] === 'function');
+  if (share === true && computed) {
+    fail(`share: true cannot tell whether two sources with a ${computed} function send the same request; name the stream with share: 'name' to share it anyway`);
+  }
+  if (share === true && !isComparableBody(body)) {
+    fail(`share: true compares bodies by their bytes: a string, URLSearchParams or bytes; name the stream with share: 'name' to share another body`);
   }
   return {
     withCredentials: Boolean(init.withCredentials),

@@ -36,6 +36,7 @@ const NPM_FILES = [
   'js/options.js',
   'js/parse.js',
   'js/replay.js',
+  'js/share-protocol.js',
   'js/shared.js',
   'js/tasks.js',
   'js/tokens.js',

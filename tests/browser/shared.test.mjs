@@ -4,49 +4,14 @@
 // over one connection, and a page that takes over resumes with nothing lost or repeated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ENGINE, followIn as follow, freshKey, numbers, sleep, trailOf, useTestPage } from './harness.mjs';
+import { followIn as follow, freshKey, numbers, sleep, trailOf, useTestPage } from './harness.mjs';
+import { followShared, waitForEvents, withPages as withPagesOf } from './pages.mjs';
 
 const env = useTestPage();
 const PAGES = 8;
 
-/**
- * Runs `run(pages)` with `n` pages of one origin and one connection pool, each on the test
- * page and shown, and closes them after: a fresh browser context in Chromium; elsewhere the
- * browser's own, which the suite's page shares.
- */
-async function withPages(n, run) {
-  const context = ENGINE === 'chromium' ? await env.browser.newContext() : env.browser;
-  const pages = [];
-  for (let i = 0; i < n; i++) {
-    const page = await context.newPage();
-    page.on('pageerror', (error) => console.error(`page ${i} error:`, error));
-    await page.goto(`${env.server.primary}/browser/page.html`);
-    await page.waitForFunction(() => window.ready === true);
-    // Background tabs are hidden in some engines: every page starts out shown here, and
-    // the tests hide them as they need.
-    await page.evaluate(() => window.setVisibility('visible'));
-    const close = page.close.bind(page);
-    let closed;
-    page.close = () => (closed ??= close());
-    pages.push(page);
-  }
-  try {
-    await run(pages);
-  } finally {
-    await (ENGINE === 'chromium' ? context.close() : Promise.all(pages.map((page) => page.close())));
-  }
-}
-
-const waitForEvents = (page, count, timeout = 20_000) =>
-  page.waitForFunction((count) => window.trail.data.length >= count, count, { timeout });
+const withPages = (n, run) => withPagesOf(env, n, run);
 const streamRequests = (key) => env.server.streamRequests(key);
-
-/** Starts a shared source in every page, the first one first: it takes the lock and leads. */
-async function followShared(pages, url, init = {}) {
-  await follow(pages[0], 'wasm', url, { share: true, ...init });
-  await pages[0].waitForFunction(() => window.trail.source.readyState === 1);
-  await Promise.all(pages.slice(1).map((page) => follow(page, 'wasm', url, { share: true, ...init })));
-}
 
 test('the native EventSource in 8 pages over HTTP/1.1: 6 connect, 2 are stuck', async () => {
   const key = freshKey('native8');
@@ -115,7 +80,7 @@ test('the leading page closes: another takes over within a second, nothing lost 
 
 test('close() in a following page detaches only it; in the leading page it hands over', async () => {
   const key = freshKey('detach');
-  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=500&end=hang`;
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=1500&end=hang`;
   await withPages(3, async (pages) => {
     const [leader, follower, other] = pages;
     await followShared(pages, url);
@@ -222,7 +187,7 @@ test('shared with pauseWhenHidden: paused only while every page is hidden', asyn
 
 test('shared with pauseWhenHidden: a hidden page that takes over keeps streaming for a visible one', async () => {
   const key = freshKey('share-hidden-takeover');
-  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=300&end=hang`;
+  const url = `${env.server.primary}/sse/counter?key=${key}&count=1000&interval=20&start=1500&end=hang`;
   await withPages(3, async (pages) => {
     const init = { share: true, pauseWhenHidden: true };
     await follow(pages[0], 'wasm', url, init);
