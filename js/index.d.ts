@@ -98,7 +98,10 @@ export interface EventSourceInit {
   lastEventIdParam?: string;
   /**
    * Share one connection among the pages (tabs, frames, workers) of this origin that open
-   * the same stream: `true` shares by method and URL, a string names the stream. One page
+   * the same stream: `true` shares only between sources that send the same request (method,
+   * URL, headers, body, credentials, `lastEventIdParam`, and the options that change what is
+   * delivered), and a `headers`, `body` or `fetch` function then needs a string name, which
+   * states that those sources are interchangeable. A string names the stream. One page
    * holds a Web Lock and runs the connection with its own options; the others get the same
    * events, readyState and lastEventId over a BroadcastChannel. When that page goes, the
    * next one takes over and resumes from the last event id, skipping events repeated.
