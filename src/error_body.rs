@@ -1,7 +1,7 @@
 //! [`ErrorBody`]: the body of a response that made a source fail, read only on request.
 //!
 //! The error is reported as soon as the response head arrives; the body is read (at most
-//! the builder's `max_error_body_bytes`) only when [`ErrorBody::text`] is called. A body
+//! the builder's `max_error_body_size`) only when [`ErrorBody::text`] is called. A body
 //! nobody reads is let go when the last copy of it is dropped, or, when the source
 //! retries, when the next attempt starts.
 
@@ -9,12 +9,15 @@ use alloc::string::String;
 use core::fmt;
 
 /// The body of a failed response. Cloning shares it; equality is identity. It is `Send` and
-/// `Sync` (so errors fit in Leptos signals): the JavaScript side stays in a registry of the
-/// thread that made it, and this is a counted handle to its entry.
+/// `Sync` (so errors fit in Leptos signals and cross tokio tasks): in the browser the
+/// JavaScript side stays in a registry of the thread that made it, and this is a counted
+/// handle to its entry; natively it holds the response itself.
 #[derive(Clone, Default)]
 pub struct ErrorBody {
     #[cfg(all(target_arch = "wasm32", feature = "browser"))]
     handle: Option<std::sync::Arc<wasm::Handle>>,
+    #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+    native: Option<std::sync::Arc<crate::native::error_body::NativeBody>>,
 }
 
 impl ErrorBody {
@@ -26,7 +29,27 @@ impl ErrorBody {
         if let Some(inner) = self.handle.as_ref().and_then(|handle| handle.inner()) {
             return inner.text().await;
         }
+        #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+        if let Some(body) = &self.native {
+            return body.text().await;
+        }
         String::new()
+    }
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+impl ErrorBody {
+    /// A failed response's body, of which at most `limit` bytes will be read.
+    pub(crate) fn from_response(response: reqwest::Response, limit: usize) -> ErrorBody {
+        let body = crate::native::error_body::NativeBody::new(response, limit);
+        ErrorBody { native: Some(std::sync::Arc::new(body)) }
+    }
+
+    /// Lets the body go now if nobody started reading it.
+    pub(crate) fn release(&self) {
+        if let Some(body) = &self.native {
+            body.release();
+        }
     }
 }
 
@@ -37,7 +60,15 @@ impl PartialEq for ErrorBody {
             (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        #[cfg(not(all(target_arch = "wasm32", feature = "browser")))]
+        #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+        return match (&self.native, &other.native) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        #[cfg(not(any(
+            all(target_arch = "wasm32", feature = "browser"),
+            all(not(target_arch = "wasm32"), feature = "native")
+        )))]
         {
             let _ = other;
             true

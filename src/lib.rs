@@ -21,7 +21,7 @@
 
 // The browser transport, and the tests, use std; the rest is core and alloc only, so a
 // module without `browser` links no std (the npm package's has no panic formatting).
-#![cfg_attr(not(any(feature = "browser", test)), no_std)]
+#![cfg_attr(not(any(feature = "browser", feature = "native", test)), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -41,6 +41,9 @@ pub mod parser;
 #[cfg(feature = "yew")]
 pub mod yew;
 
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+mod native;
+
 #[cfg(all(target_arch = "wasm32", feature = "browser"))]
 mod fetch;
 #[cfg(all(target_arch = "wasm32", feature = "browser"))]
@@ -52,6 +55,8 @@ pub use engine::{Action, Engine, ReadyState, Reason, RetryPolicy};
 pub use error_body::ErrorBody;
 pub use event::{Error, FailedResponse, MessageEvent, SseEvent};
 pub use event_stream::{EventStream, StreamError};
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+pub use native::{EventSource, EventSourceHandle};
 pub use parser::{Event, EventRef, Item, ItemRef, ParseError, Parser};
 #[cfg(all(target_arch = "wasm32", feature = "browser"))]
 pub use source::{EventSource, EventSourceHandle};
