@@ -115,8 +115,9 @@ impl EventSourceBuilder {
 
     /// Adds a request header (sent on every request).
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").header("Authorization", "Bearer abc").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").header("Authorization", "Bearer abc");
     /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -182,8 +183,9 @@ impl EventSourceBuilder {
 
     /// The HTTP method (`GET` by default; `POST` once a body is set, unless chosen).
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").method("PUT").body("x").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").method("PUT").body("x");
     /// ```
     pub fn method(mut self, method: impl Into<String>) -> Self {
         self.method = method.into();
@@ -192,8 +194,9 @@ impl EventSourceBuilder {
 
     /// The request body, sent again on every reconnect.
     ///
-    /// ```ignore
-    /// EventSource::builder("/chat").body(r#"{"prompt":"hi"}"#).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/chat").body(r#"{"prompt":"hi"}"#);
     /// ```
     pub fn body(mut self, body: impl Into<Body>) -> Self {
         self.body = Some(body.into());
@@ -202,8 +205,9 @@ impl EventSourceBuilder {
 
     /// Adds a query parameter to the URL (replacing one of the same name).
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").query("room", "42").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").query("room", "42");
     /// ```
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
@@ -212,8 +216,9 @@ impl EventSourceBuilder {
 
     /// Sends cookies and credentials cross-origin.
     ///
-    /// ```ignore
-    /// EventSource::builder("https://api.example.com/events").with_credentials(true).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("https://api.example.com/events").with_credentials(true);
     /// ```
     pub fn with_credentials(mut self, with_credentials: bool) -> Self {
         self.with_credentials = with_credentials;
@@ -222,8 +227,9 @@ impl EventSourceBuilder {
 
     /// How reconnects are paced.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").retry(RetryPolicy { max_retries: Some(5), ..RetryPolicy::default() }).build()?;
+    /// ```
+    /// use wasm_eventsource::{EventSourceBuilder, RetryPolicy};
+    /// let builder = EventSourceBuilder::new("/events").retry(RetryPolicy { max_retries: Some(5), ..RetryPolicy::default() });
     /// ```
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -232,8 +238,10 @@ impl EventSourceBuilder {
 
     /// Reconnects when no byte arrived for this long.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").stall_timeout(Duration::from_secs(45)).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// use std::time::Duration;
+    /// let builder = EventSourceBuilder::new("/events").stall_timeout(Duration::from_secs(45));
     /// ```
     pub fn stall_timeout(mut self, timeout: Duration) -> Self {
         self.stall_timeout = Some(timeout);
@@ -242,8 +250,9 @@ impl EventSourceBuilder {
 
     /// Bounds one event, in bytes; a larger one yields [`crate::Error::EventTooLarge`] and is skipped.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").max_event_size(1 << 20).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").max_event_size(1 << 20);
     /// ```
     pub fn max_event_size(mut self, bytes: usize) -> Self {
         self.max_event_size = Some(bytes);
@@ -255,8 +264,9 @@ impl EventSourceBuilder {
     /// body until the consumer is halfway caught up, so TCP flow control slows the server
     /// instead of memory growing. A paused read does not count towards the stall timeout.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").max_queued_events(100).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").max_queued_events(100);
     /// ```
     pub fn max_queued_events(mut self, items: usize) -> Self {
         self.max_queued_events = items.max(1);
@@ -267,8 +277,9 @@ impl EventSourceBuilder {
     /// [`crate::ErrorBody::text`], in bytes (default 64 KiB). The body is read only when
     /// asked for, and never past this.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").max_error_body_size(4096).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").max_error_body_size(4096);
     /// ```
     pub fn max_error_body_size(mut self, bytes: usize) -> Self {
         self.max_error_body_size = bytes;
@@ -277,8 +288,10 @@ impl EventSourceBuilder {
 
     /// The last event ID to resume from on the first request.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").last_event_id(saved_id).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// # let saved_id = "41";
+    /// let builder = EventSourceBuilder::new("/events").last_event_id(saved_id);
     /// ```
     pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = Some(id.into());
@@ -290,8 +303,9 @@ impl EventSourceBuilder {
     /// preflight the server must allow; with the parameter it needs none, like the
     /// browser's own `EventSource`.
     ///
-    /// ```ignore
-    /// EventSource::builder("https://api.example/events").last_event_id_param("lastEventId").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("https://api.example/events").last_event_id_param("lastEventId");
     /// ```
     pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
         self.last_event_id_param = Some(name.into());
