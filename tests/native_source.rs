@@ -539,6 +539,16 @@ async fn a_dropped_handle_leaves_the_source_open_and_close_ends_it() {
 }
 
 #[tokio::test]
+async fn close_drops_the_items_not_yet_taken() {
+    let mut source =
+        EventSource::new(url(&format!("/sse/bulk?key={}&count=5000&size=64", key("close")))).unwrap();
+    messages(&mut source, 1).await;
+    // Thousands of events are in flight or queued by now; none may come after close().
+    source.handle().close();
+    assert!(next(&mut source).await.is_none());
+}
+
+#[tokio::test]
 async fn an_oversized_event_is_an_error_and_the_stream_goes_on() {
     let source_url = url(&format!(
         "/sse/raw?key={}&fill=5000&body=data:%20{{fill}}%0A%0Adata:%20ok%0A%0A&end=hang",

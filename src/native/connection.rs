@@ -167,8 +167,8 @@ impl Connection {
                     }
                 }
                 Action::Message(event) => {
-                    let event_type = event.event_type().into();
-                    let (_, data, id) = event.into_parts();
+                    let (named, data, id) = event.into_parts();
+                    let event_type = if named.is_empty() { "message".into() } else { named };
                     let origin = self.origin.clone();
                     self.out.push(Ok(SseEvent::Message(MessageEvent { event_type, data, id, origin })));
                 }

@@ -1,12 +1,13 @@
 //! `build()`, the native [`EventSource`] and its [`EventSourceHandle`].
 
 use super::connection::Connection;
-use super::queue::Shared;
+use super::queue::{Item, Shared};
 use super::request::RequestConfig;
 use crate::builder::EventSourceBuilder;
 use crate::engine::{Engine, ReadyState};
 use crate::event::{Error, SseEvent};
 use futures_core::Stream;
+use std::collections::VecDeque;
 use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -43,7 +44,7 @@ impl EventSourceBuilder {
         );
         let task = runtime.spawn(connection.run());
         shared.set_task(task.abort_handle());
-        Ok(EventSource { handle: EventSourceHandle { shared } })
+        Ok(EventSource { handle: EventSourceHandle { shared }, buffer: VecDeque::new() })
     }
 }
 
@@ -74,6 +75,8 @@ impl EventSourceBuilder {
 /// ```
 pub struct EventSource {
     handle: EventSourceHandle,
+    /// Items taken from the queue in one go, yielded one by one.
+    buffer: VecDeque<Item>,
 }
 
 impl EventSource {
@@ -132,7 +135,24 @@ impl Stream for EventSource {
     type Item = Result<SseEvent, Error>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        self.handle.shared.poll_next(cx)
+        let this = self.get_mut();
+        let shared = &this.handle.shared;
+        if shared.is_closed() {
+            this.buffer.clear();
+            return Poll::Ready(None);
+        }
+        if this.buffer.is_empty() {
+            match shared.take_all(&mut this.buffer, cx) {
+                Poll::Ready(Some(())) => {}
+                Poll::Ready(None) => return Poll::Ready(None),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+        let item = this.buffer.pop_front();
+        if item.is_some() {
+            shared.yielded();
+        }
+        Poll::Ready(item)
     }
 }
 
