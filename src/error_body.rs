@@ -39,9 +39,14 @@ impl ErrorBody {
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
 impl ErrorBody {
-    /// A failed response's body, of which at most `limit` bytes will be read.
-    pub(crate) fn from_response(response: reqwest::Response, limit: usize) -> ErrorBody {
-        let body = crate::native::error_body::NativeBody::new(response, limit);
+    /// A failed response's body, of which at most `limit` bytes will be read, and none
+    /// after `idle` without a byte.
+    pub(crate) fn from_response(
+        response: reqwest::Response,
+        limit: usize,
+        idle: Option<std::time::Duration>,
+    ) -> ErrorBody {
+        let body = crate::native::error_body::NativeBody::new(response, limit, idle);
         ErrorBody { native: Some(std::sync::Arc::new(body)) }
     }
 

@@ -47,6 +47,8 @@
 //!   request itself.
 //! - [`engine`]: the connection state machine (open, fail, reconnect, backoff), with no
 //!   I/O and no clock. Both transports only do I/O and follow it.
+//! - [`policy`]: the request decisions beside it (where the last event ID goes, the
+//!   origin a message reports, the stall timer's wait), shared by the transports.
 //!
 //! Without `browser` and `native` (`default-features = false`), the crate is the layers
 //! above alone, with no std on wasm32 and no wasm-bindgen: for a module with a transport
@@ -75,6 +77,7 @@ pub mod hooks;
 #[cfg_attr(docsrs, doc(cfg(feature = "leptos")))]
 pub mod leptos;
 pub mod parser;
+pub mod policy;
 #[cfg(feature = "yew")]
 #[cfg_attr(docsrs, doc(cfg(feature = "yew")))]
 pub mod yew;

@@ -425,6 +425,18 @@ async fn a_failed_body_is_read_up_to_the_maximum_error_body_size() {
 }
 
 #[tokio::test]
+async fn a_failed_body_that_stops_sending_gives_what_arrived_after_the_stall_timeout() {
+    let source_url = url(&format!("/sse/raw?key={}&status=500&end=hang&body=half", key("idle-body")));
+    let mut source =
+        EventSource::builder(source_url).stall_timeout(Duration::from_millis(300)).build().unwrap();
+    let Some(Err(Error::Status(response))) = next(&mut source).await else {
+        panic!("expected a status error");
+    };
+    let text = tokio::time::timeout(Duration::from_secs(5), response.body.text()).await;
+    assert_eq!(text.as_deref(), Ok("half"), "the read ends after the stall timeout");
+}
+
+#[tokio::test]
 async fn an_unread_failed_body_is_let_go_when_its_error_is_dropped() {
     let key = key("unread");
     let source_url = url(&format!("/sse/raw?key={key}&status=500&chunk=1&delay=100&end=hang&body=busy"));

@@ -121,11 +121,11 @@ impl Connection {
         self.engine.on_response(status, content_type.as_deref(), retry_after);
         if self.engine.ready_state() != ReadyState::Open {
             let status_text = response.status().canonical_reason().unwrap_or_default().into();
-            let body = ErrorBody::from_response(response, self.max_error_body_size);
+            let body = ErrorBody::from_response(response, self.max_error_body_size, self.stall_timeout);
             self.failure = Failure::Response(FailedResponse { status, status_text, headers, body });
             return self.drain();
         }
-        self.origin = response.url().origin().ascii_serialization();
+        self.origin = crate::policy::origin(response.url().as_str());
         self.head = Some((status, headers));
         let mut next = self.drain();
         while let Next::Read = next {

@@ -4,6 +4,7 @@
 
 use crate::builder::{Body, EventSourceBuilder, HeadersFn};
 use crate::event::Error;
+use crate::policy::{LastEventIdPlacement, place_last_event_id};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, Method, Url};
 use url::form_urlencoded;
@@ -56,17 +57,17 @@ impl RequestConfig {
             set_headers(&mut headers, &make().await)?;
         }
         let mut url = self.url.clone();
-        if !last_event_id.is_empty() {
-            match &self.last_event_id_param {
-                Some(name) => set_query(&mut url, &[(name.clone(), last_event_id.into())]),
-                None => {
-                    // Header values are bytes: the id goes as its UTF-8, as browsers send it.
-                    let value = HeaderValue::from_bytes(last_event_id.as_bytes()).map_err(|_| {
-                        format!("the last event ID {last_event_id:?} cannot be a header value")
-                    })?;
-                    headers.insert("last-event-id", value);
-                }
+        match place_last_event_id(last_event_id, self.last_event_id_param.as_deref()) {
+            LastEventIdPlacement::Query { name, value } => {
+                set_query(&mut url, &[(name.into(), value.into())])
             }
+            LastEventIdPlacement::Header(value) => {
+                // Header values are bytes: the id goes as its UTF-8, as browsers send it.
+                let value = HeaderValue::from_bytes(value.as_bytes())
+                    .map_err(|_| format!("the last event ID {value:?} cannot be a header value"))?;
+                headers.insert("last-event-id", value);
+            }
+            LastEventIdPlacement::Nowhere => {}
         }
         let mut request = client.request(self.method.clone(), url).headers(headers);
         match &self.body {
