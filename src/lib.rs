@@ -89,6 +89,11 @@ mod native;
 mod fetch;
 #[cfg(all(target_arch = "wasm32", feature = "browser"))]
 mod source;
+#[cfg(any(
+    all(target_arch = "wasm32", feature = "browser"),
+    all(not(target_arch = "wasm32"), feature = "native")
+))]
+mod source_api;
 
 pub use builder::{Body, EventSourceBuilder};
 pub use encoder::{EncodeError, Frame};

@@ -153,65 +153,7 @@ impl SourceShared {
 /// take a [`EventSourceHandle`] with [`EventSource::handle`]: a handle can close the
 /// source, but dropping one never does.
 pub struct EventSource {
-    handle: EventSourceHandle,
-}
-
-impl EventSource {
-    /// A builder for a source on `url` (relative URLs resolve against the page).
-    ///
-    /// ```ignore
-    /// let source = EventSource::builder("/events").header("Authorization", token).build()?;
-    /// ```
-    pub fn builder(url: impl Into<String>) -> EventSourceBuilder {
-        EventSourceBuilder::new(url)
-    }
-
-    /// A plain GET source with the defaults, like `new EventSource(url)`.
-    ///
-    /// ```ignore
-    /// let source = EventSource::new("/events")?;
-    /// ```
-    pub fn new(url: impl Into<String>) -> Result<EventSource, Error> {
-        EventSource::builder(url).build()
-    }
-
-    /// A handle that can close this source or read its state; dropping it does nothing.
-    ///
-    /// ```ignore
-    /// let handle = source.handle();
-    /// button.on_click(move || handle.close());
-    /// ```
-    pub fn handle(&self) -> EventSourceHandle {
-        self.handle.clone()
-    }
-
-    /// The `readyState`: connecting, open, or closed.
-    ///
-    /// ```ignore
-    /// assert_eq!(source.ready_state(), ReadyState::Connecting);
-    /// ```
-    pub fn ready_state(&self) -> ReadyState {
-        self.handle.ready_state()
-    }
-
-    /// The last event ID the next reconnect will send.
-    ///
-    /// ```ignore
-    /// save(source.last_event_id());
-    /// ```
-    pub fn last_event_id(&self) -> String {
-        self.handle.last_event_id()
-    }
-
-    /// Closes for good; the stream ends.
-    ///
-    /// ```ignore
-    /// source.close();
-    /// assert_eq!(source.next().await, None);
-    /// ```
-    pub fn close(&self) {
-        self.handle.close();
-    }
+    pub(crate) handle: EventSourceHandle,
 }
 
 impl EventSource {
@@ -219,12 +161,6 @@ impl EventSource {
     #[cfg(any(feature = "leptos", feature = "yew"))]
     pub(crate) async fn next_item(&mut self) -> Option<Result<SseEvent, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
-}
-
-impl Drop for EventSource {
-    fn drop(&mut self) {
-        self.handle.close();
     }
 }
 
