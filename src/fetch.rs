@@ -298,10 +298,12 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
         // Whether the stream opened is the engine's decision.
         if state.engine.ready_state() != ReadyState::Open {
             // Failed at the headers: report it now; the body is read only if asked for.
-            let limit = state.config.max_error_body_bytes;
+            let (limit, idle_ms) = (state.config.max_error_body_bytes, state.config.stall_timeout_ms);
             // The body keeps its request: leaving the attempt must not abort it.
-            let body =
-                state.controller.take().map(|controller| ErrorBody::new(response.body(), limit, controller));
+            let body = state
+                .controller
+                .take()
+                .map(|controller| ErrorBody::new(response.body(), limit, idle_ms, controller));
             state.failure = Some((Some(response), body, JsValue::UNDEFINED));
             drop(state);
             return run_actions(&shared);
