@@ -211,7 +211,28 @@ function targets(native, sizes, ratios) {
   return ['| goal | measured | |', '|---|---:|---|', ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 }
 
-export function renderReport({ native, clients, parse, streams, e2e, honest, sizes, info, command, minutes }) {
+/** The fan-out table: deliveries per second and the server's memory per subscriber. */
+export function fanoutTable(fanout) {
+  const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
+  const rate = (value) => `${(value / 1e6).toFixed(2)} M/s`;
+  const [hub] = fanout.rows;
+  const rows = fanout.rows.map((row) => {
+    const versus = row === hub ? '—' : `${(hub.deliveriesPerSecond / row.deliveriesPerSecond).toFixed(2)}×`;
+    return `| ${FANOUT_NAMES[row.name] ?? row.name} | ${rate(row.deliveriesPerSecond)} (${rate(row.slowest)}–${rate(row.fastest)}) | ${versus} | ${kib(row.connectedBytesPerSubscriber)} | ${kib(row.afterBytesPerSubscriber)} |`;
+  });
+  return [
+    '| server | deliveries (median, slowest–fastest) | ours / this | memory per subscriber, connected | after the runs |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+  ].join('\n');
+}
+
+const FANOUT_NAMES = {
+  hub: '`MemoryHub` + `SseResponse` (ours)',
+  broadcast: 'axum `Sse` over a tokio `broadcast` channel',
+};
+
+export function renderReport({ native, clients, fanout, parse, streams, e2e, honest, sizes, info, command, minutes }) {
   const ratios = mainRatios(native, parse, streams, e2e, clients);
   const versions = Object.entries(info.versions).map(([name, version]) => `${name} ${version}`).join(', ');
   const markdown = `# Benchmarks
@@ -248,6 +269,19 @@ its last event. Ours is the native \`EventSource\` (reqwest underneath); the pee
 reqwest-eventsource (reqwest) and eventsource-client (hyper), each yielding owned events.
 
 ${throughputTable(clients, 'wasm-eventsource')}
+## Fan-out: one server, ${fanout.subscribers.toLocaleString('en')} subscribers
+
+\`cargo bench --bench fanout --features axum\`: each server runs in a process of its own, with
+${fanout.subscribers.toLocaleString('en')} HTTP/1.1 subscribers on loopback from the benchmark process; a run publishes a
+burst of ${fanout.events.toLocaleString('en')} events of ${fanout.bytes} B and ends when every subscriber has counted them all
+(deliveries = subscribers × events, per second; median of ${fanout.runs} runs after a warm-up). Memory is the
+server's resident size over its size before the subscribers, per subscriber (most of it is
+the connection itself, the same for both). Ours encodes each event once and sends a burst
+as one chunk per subscriber; axum's \`Sse\` encodes each event for each subscriber.
+A burst is where sending it as one chunk pays; events published one at a time to subscribers
+that keep up go out one chunk each with either server (not measured here).
+
+${fanoutTable(fanout)}
 
 ## Browser parse throughput (headless Chromium)
 

@@ -55,6 +55,13 @@ const PEERS = {
   'fetch-event-source': 'export { fetchEventSource } from "@microsoft/fetch-event-source";',
 };
 
+async function fanoutBench() {
+  log('fan-out to many subscribers (cargo bench --bench fanout)');
+  const out = `${root}target/bench-fanout.json`;
+  await command('cargo', ['bench', '--quiet', '--bench', 'fanout', '--features', 'axum', '--', ...(smoke ? ['--smoke'] : []), '--out', out]);
+  return JSON.parse(await readFile(out, 'utf8'));
+}
+
 /** The peers' stream parsers, for the stream-parse bench (their sizes are not reported). */
 const STREAM_PEERS = {
   'eventsource-parser-stream': 'export { EventSourceParserStream } from "eventsource-parser/stream";',
@@ -153,6 +160,7 @@ async function machine() {
       'sse-stream': crateVersion('sse-stream'),
       'reqwest-eventsource': crateVersion('reqwest-eventsource'),
       'eventsource-client': crateVersion('eventsource-client'),
+      axum: crateVersion('axum'),
       'eventsource-parser': await peerVersion('eventsource-parser'),
       eventsource: await peerVersion('eventsource'),
       '@microsoft/fetch-event-source': await peerVersion('@microsoft/fetch-event-source'),
@@ -164,13 +172,14 @@ const started = Date.now();
 await mkdir(outDir, { recursive: true });
 const native = await nativeBench();
 const clients = await clientsBench();
+const fanout = await fanoutBench();
 log('bundling peers');
 const peerSizes = await bundlePeers();
 const { parse, streams, e2e, honest, chromium: chromiumVersion } = await browserBenches();
 const sizes = { ours: await ourSize(), peers: peerSizes };
 const info = { ...(await machine()), chromium: chromiumVersion, smoke, date: new Date().toISOString().slice(0, 10) };
 const command_ = smoke ? 'node benches/run.mjs --smoke' : 'npm run bench';
-const report = renderReport({ native, clients, parse, streams, e2e, honest, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
+const report = renderReport({ native, clients, fanout, parse, streams, e2e, honest, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
 // The endurance figures come from `npm run soak`, not from this run; they are kept as written.
 const endurance = await readFile(`${root}benches/endurance.md`, 'utf8');
 await writeFile(`${outDir}/BENCHMARKS.md`, `${report.markdown.trimEnd()}\n\n${endurance}`);

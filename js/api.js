@@ -6,3 +6,4 @@ export {
   EventSourceOpenEvent,
 } from './event-source.js';
 export { EventStreamParser, EventTooLargeError, parseEvents } from './parse.js';
+export { useWasm } from './wasm.js';

@@ -2,13 +2,24 @@
 // The engine decides everything (open, fail, reconnect, delays, parsing); this file only
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 import { Engine } from './handles.js';
-import { feedChunk, firstTag, readTokens, walkTokens } from './tokens.js';
+import { reportException } from './listeners.js';
+import { DEFAULT_RECONNECT_MS } from './options.js';
+import { feedChunk, firstTag, walkTokens } from './tokens.js';
+import { loadWasm } from './wasm.js';
 
 /** The most body bytes handed to the engine at once. */
 const SLICE_BYTES = 64 * 1024;
 
 /** How much of a failed response's body an error event carries, unless told otherwise. */
 const DEFAULT_ERROR_BODY_BYTES = 64 * 1024;
+
+/** A request that can never succeed (fetch() refuses it): the source fails for good. */
+class RefusedRequest extends TypeError {
+  constructor(cause) {
+    super(`wasm-eventsource: the request cannot be made: ${cause?.message ?? cause}`, { cause });
+    this.name = 'TypeError';
+  }
+}
 
 /**
  * Whether fetch sends each char of a header value as its UTF-8 encoding (WebKit, on every
@@ -147,11 +158,14 @@ function suspension(options, hidden = isPageHidden) {
   return null;
 }
 
+/** The reasons of errors for one skipped event, after which the stream goes on. */
+const SKIPPED = new Set(['event-too-large', 'id-too-large', 'out-of-memory']);
+
 /**
  * Whether an error the sink received ends the stream for good: neither a reconnect nor a
- * skipped oversized event, after which the stream goes on.
+ * skipped event, after which the stream goes on.
  */
-export const endsTheStream = (info) => !info.willRetry && info.reason !== 'event-too-large';
+export const endsTheStream = (info) => !info.willRetry && !SKIPPED.has(info.reason);
 
 /** A fetch result's headers as a Headers, whatever a custom fetch returned. */
 function headersOf(response) {
@@ -159,14 +173,52 @@ function headersOf(response) {
   return typeof Headers !== 'undefined' && headers instanceof Headers ? headers : new Headers(headers ?? undefined);
 }
 
-/** Checks that a custom fetch gave something the transport can read. */
+/**
+ * Checks that a custom fetch gave something the transport can read: anything else can never
+ * become one, so the source fails for good. (A status that is a number outside 200-599 is
+ * the engine's to refuse.)
+ */
 function checkResponse(response) {
-  if (!response || typeof response !== 'object' || !Number.isInteger(response.status)) {
-    throw new TypeError('wasm-eventsource: fetch did not resolve to a Response');
+  if (!response || typeof response !== 'object' || typeof response.status !== 'number') {
+    throw new RefusedRequest(new TypeError('fetch did not resolve to a Response'));
   }
   const { body } = response;
   if (body !== null && body !== undefined && typeof body.getReader !== 'function') {
-    throw new TypeError('wasm-eventsource: the response body is not a ReadableStream');
+    throw new RefusedRequest(new TypeError('the response body is not a ReadableStream'));
+  }
+}
+
+/**
+ * Headers as a plain object of lowercase names, which a custom fetch can spread into its
+ * own (`{ ...init.headers, authorization }`, as the eventsource package documents): a
+ * Headers object spreads as `{}`, and would lose Last-Event-ID.
+ */
+const plainHeaders = (headers) => Object.fromEntries(headers);
+
+/**
+ * Throws a RefusedRequest if fetch() would refuse this request whatever the network does,
+ * as the Fetch standard says (a GET or HEAD with a body too, which a few runtimes send).
+ */
+function checkRequest(url, method, headers, body) {
+  try {
+    if (body !== undefined && /^(GET|HEAD)$/i.test(method)) throw new TypeError(`a ${method} request cannot have a body`);
+    if (typeof Request === 'function') new Request(url, { method, headers, body });
+  } catch (cause) {
+    throw new RefusedRequest(cause);
+  }
+}
+
+/**
+ * What the user's headers or body function gives. An exception fails this attempt like a
+ * network error (the source retries), with it as the error event's cause; it is reported too
+ * where the platform has reportError (elsewhere reporting it would end the process).
+ */
+async function userValue(make) {
+  try {
+    return await make();
+  } catch (error) {
+    if (typeof globalThis.reportError === 'function') reportException(error);
+    throw error;
   }
 }
 
@@ -179,8 +231,15 @@ const STALE = Symbol('stale');
  */
 async function sendRequest(options, lastEventId, signal, current, onSend) {
   // Only a function is awaited: with plain headers and body, fetch() is called at once.
-  const headers = new Headers((typeof options.headers === 'function' ? await options.headers() : options.headers) ?? undefined);
-  let body = (typeof options.body === 'function' ? await options.body() : options.body) ?? undefined;
+  const given = typeof options.headers === 'function' ? await userValue(options.headers) : options.headers;
+  let headers;
+  try {
+    headers = new Headers(given ?? undefined);
+  } catch (cause) {
+    // A header name or value fetch() refuses, from a headers function: no request can be made.
+    throw new RefusedRequest(cause);
+  }
+  let body = (typeof options.body === 'function' ? await userValue(options.body) : options.body) ?? undefined;
   // A stream from the body function is read to its end and sent as bytes: streaming
   // uploads need HTTP/2 and `duplex: 'half'` where browsers have them at all.
   if (typeof ReadableStream !== 'undefined' && body instanceof ReadableStream) {
@@ -188,6 +247,7 @@ async function sendRequest(options, lastEventId, signal, current, onSend) {
   }
   if (!current()) return STALE;
   if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
+  checkRequest(options.url, options.method, headers, body);
   let url = options.url;
   if (lastEventId && options.lastEventIdParam) {
     // A query parameter instead of the header: a cross-origin request stays simple
@@ -200,7 +260,7 @@ async function sendRequest(options, lastEventId, signal, current, onSend) {
   }
   const init = {
     method: options.method,
-    headers,
+    headers: plainHeaders(headers),
     body,
     mode: 'cors',
     cache: 'no-store',
@@ -294,7 +354,14 @@ export class Connection {
       onVisibility: options.hidden ? undefined : () => this.visibilityChanged(),
     });
     this.#lastEventId = options.lastEventId ?? '';
-    this.#engine = new Engine(
+    this.#engine = this.#newEngine();
+    this.#run(this.#engine.connect());
+  }
+
+  /** An engine with the source's options, resuming from the last event id delivered. */
+  #newEngine() {
+    const options = this.#options;
+    const engine = new Engine(
       options.initialDelay,
       options.maxDelay,
       options.factor,
@@ -302,10 +369,59 @@ export class Connection {
       options.maxRetries,
       options.retryOnStatus ?? [],
       options.maxEventSize,
-      options.lastEventId,
+      this.#lastEventId,
       Math.random() * 2 ** 53,
     );
-    this.#run(this.#engine.connect());
+    engine.onFailure = (error) => this.#engineFailed(error);
+    return engine;
+  }
+
+  /**
+   * The WebAssembly module trapped, and the engine with it (every source's, whoever caused
+   * it): report it, then reconnect on a fresh instance from the last event id delivered.
+   */
+  #engineFailed(cause) {
+    if (this.#closed) return;
+    this.#abandon();
+    clearTimeout(this.#retryTimer);
+    this.#heldRequest = null;
+    this.#wakeable = false;
+    this.#failedBody?.release();
+    this.#failedBody = null;
+    this.#engine.free();
+    if (this.#options.maxRetries === 0) {
+      // `reconnect: false` (or no retries): the request is never sent again.
+      this.#shutdown();
+      this.#sink.error({ reason: 'wasm-trap', cause, willRetry: false });
+      return;
+    }
+    this.#restartLater(cause);
+  }
+
+  /**
+   * Reports the trap (or a failed reload of the module after one) and tries a fresh instance
+   * after the reconnection time: the engine's state went with the module, the server's
+   * `retry:` included.
+   */
+  #restartLater(cause) {
+    const delay = this.#options.initialDelay ?? DEFAULT_RECONNECT_MS;
+    this.#retryTimer = setTimeout(() => this.#restart(), delay);
+    this.#sink.error({ reason: 'wasm-trap', cause, willRetry: true, retryIn: delay });
+  }
+
+  /** Makes a new engine on a fresh instance of the module, and connects; a failed load waits and tries again. */
+  async #restart() {
+    let engine;
+    try {
+      await loadWasm();
+      if (this.#closed) return;
+      engine = this.#newEngine();
+    } catch (cause) {
+      if (!this.#closed) this.#restartLater(cause);
+      return;
+    }
+    this.#engine = engine;
+    this.#run(engine.connect());
   }
 
   /**
@@ -383,9 +499,9 @@ export class Connection {
     this.#engine.free();
   }
 
-  /** Carries out the actions of the engine's batch at `address` (see #perform). */
-  #run(address, failure) {
-    this.#perform(readTokens(address), failure);
+  /** Carries out the actions of one of the engine's batches (see #perform). */
+  #run(batch, failure) {
+    this.#perform(batch, failure);
   }
 
   /** Carries out a batch of the engine's actions; `failure` describes the failed request, if any. */
@@ -407,6 +523,9 @@ export class Connection {
         case 78: // N: a message of a named type, its data, and a new last event id
           this.#lastEventId = third;
           sink.message(text, field, third, this.#origin);
+          break;
+        case 73: // I: the last event id changed with no message (an id-only block)
+          this.#lastEventId = text;
           break;
         case 99: // c: connect, unless offline or paused: then once that ends
           this.#wakeable = false;
@@ -434,13 +553,19 @@ export class Connection {
         }
         case 102: {
           // f: failed for good; whether retries ran out is the field
-          const info = { ...failure, reason: text, willRetry: false, retriesExhausted: field === '1' };
+          const info = { ...failure, reason: failure?.reason ?? text, willRetry: false, retriesExhausted: field === '1' };
           this.#shutdown();
           sink.error(info);
           break;
         }
         case 115: // s: an oversized event was skipped
           sink.error({ reason: 'event-too-large', limit: Number(text), willRetry: false });
+          break;
+        case 105: // i: an event whose id was too long was skipped
+          sink.error({ reason: 'id-too-large', limit: Number(text), willRetry: false });
+          break;
+        case 120: // x: an event was skipped: the memory it needed could not be had
+          sink.error({ reason: 'out-of-memory', limit: Number(text), willRetry: false });
           break;
         default:
           throw new Error(`wasm-eventsource: unknown engine action ${String.fromCharCode(tag)}${text}`);
@@ -449,8 +574,17 @@ export class Connection {
     });
   }
 
+  /** The request can never succeed (see RefusedRequest): the source fails for good. */
+  #refused(cause) {
+    this.#run(this.#engine.response(0, undefined, undefined, Date.now()), { reason: 'request', cause });
+  }
+
   /** The request or the body failed: while offline that spends no retry. */
   #networkError(cause) {
+    if (cause instanceof RefusedRequest) {
+      this.#refused(cause);
+      return;
+    }
     if (isOffline()) {
       this.#suspendReason = 'offline';
       this.#run(this.#engine.suspend(), { cause });
@@ -483,6 +617,10 @@ export class Connection {
       this.#lastActivity = adopt ? early.sentAt : performance.now();
       this.#armStallTimer(generation);
     };
+    // The stall timeout counts from the start of the attempt, so it also covers a headers or
+    // body function that never settles.
+    this.#lastActivity = performance.now();
+    this.#armStallTimer(generation);
     let response;
     try {
       if (adopt) {
@@ -516,8 +654,7 @@ export class Connection {
     const headers = headersOf(response);
     const { status } = response;
     const statusText = response.statusText ?? '';
-    const address = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
-    const actions = readTokens(address);
+    const actions = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
     if (firstTag(actions) !== 111) {
       // Failed at the headers: report it now; the body is read only if the handler asks.
       const limit = this.#options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
@@ -531,6 +668,12 @@ export class Connection {
     this.#origin = new URL(response.url || this.#options.url).origin;
     this.#perform(actions);
     const reader = response.body?.getReader();
+    // A read is always pending, from the moment the head is handled, and while each chunk is
+    // parsed: a body stream that errors drops the chunks it queued that nobody had asked
+    // for yet, and with them the events sent just before a connection broke.
+    let next = reader ? reader.read() : Promise.resolve({ done: true });
+    // Awaited in the loop; a source closed before (in its open event, say) never does.
+    next.catch(() => {});
     while (current()) {
       if (this.#paused) {
         await this.#paused.waiting;
@@ -538,7 +681,7 @@ export class Connection {
       }
       let result;
       try {
-        result = reader ? await reader.read() : { done: true };
+        result = await next;
       } catch (cause) {
         if (current()) this.#networkError(cause);
         return;
@@ -548,6 +691,9 @@ export class Connection {
         this.#run(this.#engine.end());
         return;
       }
+      next = reader.read();
+      // Awaited in the next turn of the loop; once the request is abandoned, nobody does.
+      next.catch(() => {});
       this.#lastActivity = performance.now();
       // A fast stream can arrive in chunks of megabytes: feeding them in slices lets the
       // first events fire before the rest is parsed, and bounds the wasm memory a batch takes.
@@ -563,6 +709,7 @@ export class Connection {
   #armStallTimer(generation) {
     const limit = this.#options.stallTimeout;
     if (!limit) return;
+    clearTimeout(this.#stallTimer);
     const wait = Math.max(0, limit - (performance.now() - this.#lastActivity));
     this.#stallTimer = setTimeout(() => {
       if (generation !== this.#generation || this.#closed) return;

@@ -2,9 +2,10 @@
 // fetch transport, plus the options the native one lacks.
 import { Connection, EarlyRequest, endsTheStream } from './connection.js';
 import { normalizeInit, resolveUrl } from './options.js';
-import { Listeners } from './listeners.js';
+import { Listeners, callUser } from './listeners.js';
 import { SseMessageEvent } from './message-event.js';
 import { SharedConnection, canShare } from './shared.js';
+import { TaskSink } from './tasks.js';
 import { loadWasm } from './wasm.js';
 
 const CONNECTING = 0;
@@ -85,9 +86,28 @@ function describe(event) {
       return 'the server ended the stream';
     case 'event-too-large':
       return `an event exceeded maxEventSize (${event.limit} bytes)`;
+    case 'id-too-large':
+      return `an event's id exceeded ${event.limit} bytes`;
+    case 'out-of-memory':
+      return 'an event needed more memory than the WebAssembly module could have';
+    case 'request':
+      return 'the request cannot be made';
+    case 'wasm-trap':
+      return 'the WebAssembly module failed';
+    case 'wasm-load':
+      return 'the WebAssembly module could not be loaded';
     default:
       return 'the event source failed';
   }
+}
+
+/** Why the WebAssembly module did not load, and what to do about it. */
+function wasmLoadError(cause) {
+  return new Error(
+    `wasm-eventsource: the WebAssembly module could not be loaded (${cause?.message ?? cause}). ` +
+      "Serve pkg/wasm_eventsource.wasm where the package's js/ expects it, and allow 'wasm-unsafe-eval' in script-src where a Content-Security-Policy applies.",
+    { cause },
+  );
 }
 
 /**
@@ -187,6 +207,15 @@ export class EventSource extends EventTarget {
   #failedBody = null;
   /** The first request, sent from the constructor, until #start hands it to the connection. */
   #early = null;
+  /**
+   * With `platformEvents`: the listeners are the platform's own, message events are the
+   * platform's MessageEvents, and everything is dispatched in a task of its own (TaskSink).
+   */
+  #tasks = null;
+  /** The reason of the `signal` that closed the source, which its loops throw, as fetch does. */
+  #abortReason = undefined;
+  /** False with `reconnect: false`: the server ending the stream then ends the loops cleanly. */
+  #reconnect = true;
 
   constructor(url, init) {
     super();
@@ -199,13 +228,19 @@ export class EventSource extends EventTarget {
     this.#withCredentials = options.withCredentials;
     this.#onComment = options.onComment;
     this.#maxQueuedEvents = options.maxQueuedEvents;
+    this.#reconnect = options.reconnect;
+    if (options.platformEvents) this.#tasks = new TaskSink(options.maxQueuedEvents, this.#holdReading.bind(this));
     const { signal } = options;
     if (signal) {
       if (signal.aborted) {
         this.#readyState = CLOSED;
+        this.#abortReason = signal.reason;
         return;
       }
-      const onAbort = () => this.close();
+      const onAbort = () => {
+        this.#abortReason = signal.reason;
+        this.close();
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       // A long-lived signal must not keep closed sources alive.
       this.#detachSignal = () => signal.removeEventListener('abort', onAbort);
@@ -213,19 +248,22 @@ export class EventSource extends EventTarget {
     // The first request waits for nothing: not the WebAssembly module, not the engine.
     if (!options.share && EarlyRequest.wanted(options)) this.#early = new EarlyRequest(options);
     loadWasm()
-      .then(() => this.#start(options))
+      .then(
+        () => this.#start(options),
+        (cause) => this.#fail({ reason: 'wasm-load', cause: wasmLoadError(cause) }),
+      )
       .catch((cause) => this.#fail({ reason: 'network', cause }));
   }
 
   /** EventTarget's addEventListener, with the listener kept in the source's own list. */
   addEventListener(type, listener, options) {
-    if (arguments.length < 2) super.addEventListener(...arguments);
+    if (arguments.length < 2 || this.#tasks) super.addEventListener(...arguments);
     else this.#listeners.add(`${type}`, listener, options);
   }
 
   /** EventTarget's removeEventListener, for the source's own list. */
   removeEventListener(type, listener, options) {
-    if (arguments.length < 2) super.removeEventListener(...arguments);
+    if (arguments.length < 2 || this.#tasks) super.removeEventListener(...arguments);
     else this.#listeners.remove(`${type}`, listener, options);
   }
 
@@ -247,19 +285,21 @@ export class EventSource extends EventTarget {
   /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
   close() {
     this.#readyState = CLOSED;
+    this.#tasks?.clear();
     this.#release();
     // After a failure, close() also lets go of the failed response's body.
     this.#failedBody?.release();
     this.#failedBody = null;
-    this.#finishIterators(null);
+    this.#finishIterators(this.#abortReason ?? null, { drop: true });
   }
 
   /**
    * Iterates the message events (of every type). An iterator sees the events dispatched
    * from its first next() on (a `for await` loop calls it at once). A loop that falls
-   * `maxQueuedEvents` behind pauses reading until it is halfway caught up. close() or an
-   * abort ends every loop at once, dropping what they had not taken yet; a failure ends
-   * them after their queued events, with an EventSourceError. Leaving a loop early closes
+   * `maxQueuedEvents` behind pauses reading until it is halfway caught up. close() ends
+   * every loop at once, dropping what they had not taken yet; an abort of the `signal` does
+   * too, and the loops throw its reason (an AbortError), as fetch does; a failure ends them
+   * after their queued events, with an EventSourceError. Leaving a loop early closes
    * the source unless another loop is still iterating it. An iterator dropped without
    * finishing stops counting once it is garbage.
    */
@@ -272,7 +312,7 @@ export class EventSource extends EventTarget {
       next() {
         if (!sink.started) {
           sink.started = true;
-          if (source.#readyState === CLOSED) sink.finish(null);
+          if (source.#readyState === CLOSED) sink.finish(source.#abortReason ?? null, { drop: true });
           else source.#iterators.add(sink);
         }
         return sink.next();
@@ -314,7 +354,7 @@ export class EventSource extends EventTarget {
     const early = this.#early;
     this.#early = null;
     const Link = options.share && canShare() ? SharedConnection : Connection;
-    this.#connection = new Link(options, {
+    const sink = {
       open: (response) => {
         if (this.#readyState === CLOSED) return;
         this.#readyState = OPEN;
@@ -322,6 +362,10 @@ export class EventSource extends EventTarget {
       },
       message: (type, data, lastEventId, origin) => {
         if (this.#readyState === CLOSED) return;
+        if (this.#tasks) {
+          this.#dispatchPlatform(new MessageEvent(type, { data, lastEventId, origin }));
+          return;
+        }
         const listeners = this.#listeners.of(type);
         // Nobody would see it: no listener for its type, and no loop.
         if (listeners === undefined && this.#iterators.size === 0) return;
@@ -331,7 +375,9 @@ export class EventSource extends EventTarget {
       },
       comment: (text) => {
         if (this.#readyState === CLOSED) return;
-        this.#onComment?.(text);
+        if (this.#onComment) callUser(this.#onComment, text);
+        // The native EventSource fires nothing for a comment, so platformEvents does not.
+        if (this.#tasks) return;
         const listeners = this.#listeners.of('comment');
         if (listeners !== undefined) this.#listeners.dispatch(new SseMessageEvent('comment', text, '', ''), listeners);
       },
@@ -344,7 +390,14 @@ export class EventSource extends EventTarget {
         if (info.willRetry) this.#readyState = CONNECTING;
         this.dispatchEvent(new EventSourceErrorEvent(info));
       },
-    }, early);
+    };
+    this.#connection = new Link(options, this.#tasks ? this.#tasks.wrap(sink) : sink, early);
+  }
+
+  /** A platform-made message event, through the platform's dispatchEvent, then to the loops. */
+  #dispatchPlatform(event) {
+    this.dispatchEvent(event);
+    for (const iterator of this.#iterators) iterator.push(event);
   }
 
   #fail(info) {
@@ -354,7 +407,9 @@ export class EventSource extends EventTarget {
     this.#failedBody = info.body ?? null;
     const event = new EventSourceErrorEvent(info);
     this.dispatchEvent(event);
-    this.#finishIterators(new EventSourceError(event));
+    // A one-request stream that the server ended is done, not failed.
+    const done = !this.#reconnect && info.reason === 'ended';
+    this.#finishIterators(done ? null : new EventSourceError(event), { drop: false });
   }
 
   /** Stops the connection (which frees its WebAssembly memory) and lets go of the signal. */
@@ -367,14 +422,20 @@ export class EventSource extends EventTarget {
     this.#detachSignal = null;
   }
 
-  /** Ends every loop: after a failure once they took what they had queued, else at once. */
-  #finishIterators(error) {
-    for (const iterator of this.#iterators) iterator.finish(error, { drop: !error });
+  /**
+   * Ends every loop with `error` (or done for null): after a failure once they took what they
+   * had queued; on close() or an abort at once (`drop`), an abort throwing its reason.
+   */
+  #finishIterators(error, { drop }) {
+    for (const iterator of this.#iterators) iterator.finish(error, { drop });
     this.#iterators.clear();
   }
 
   static {
     forgetIterator = (held) => EventSource.#forget(held);
+    // What libraries check to know that the `fetch` option can customise each request
+    // (the eventsource package sets the same marker).
+    Object.defineProperty(this, Symbol.for('eventsource.supports-fetch-override'), { value: true });
     // Read-only, as on the native class and its prototype.
     const constants = { value: undefined, enumerable: true };
     Object.defineProperties(this, {
@@ -398,12 +459,19 @@ export class EventSource extends EventTarget {
           return this.#handlers.get(type)?.handler ?? null;
         },
         set(value) {
-          const handler = typeof value === 'function' ? value : null;
+          // WebIDL keeps any object ([LegacyTreatNonObjectAsNull]); one that is not callable
+          // reads back as set and is never called. Anything else is null.
+          const handler = typeof value === 'function' || (typeof value === 'object' && value !== null) ? value : null;
           const entry = this.#handlers.get(type);
           if (handler && entry) {
             entry.handler = handler;
           } else if (handler) {
-            const fresh = { handler, listener: (event) => fresh.handler.call(this, event) };
+            const fresh = {
+              handler,
+              listener: (event) => {
+                if (typeof fresh.handler === 'function') fresh.handler.call(this, event);
+              },
+            };
             this.#handlers.set(type, fresh);
             this.addEventListener(type, fresh.listener);
           } else if (entry) {

@@ -22,7 +22,28 @@ export interface RetryOptions {
 }
 
 /** Request headers: fixed, or computed before every (re)connect (e.g. a fresh token). */
-export type HeadersSource = HeadersInit | (() => HeadersInit | undefined | Promise<HeadersInit | undefined>);
+/** Headers as the Headers constructor takes them (the DOM's HeadersInit, spelled out for Node-only projects). */
+export type HeadersLike = Headers | Record<string, string> | [string, string][];
+
+export type HeadersSource = HeadersLike | (() => HeadersLike | undefined | Promise<HeadersLike | undefined>);
+
+/**
+ * A message event of a source: a MessageEvent whose data is text. Written with the
+ * MessageEvent of whichever library the project has (the DOM's, or Node's), so that it
+ * compiles, and is typed, in both.
+ */
+export type SseMessageEvent = Omit<MessageEvent, 'data'> & { readonly data: string };
+
+/** addEventListener's options (the DOM's ListenerOptions, spelled out for Node-only projects). */
+export interface ListenerOptions {
+  capture?: boolean;
+  once?: boolean;
+  passive?: boolean;
+  signal?: AbortSignal;
+}
+
+/** A listener as EventTarget takes one (the DOM's AnyListener). */
+export type AnyListener = ((event: Event) => unknown) | { handleEvent(event: Event): unknown };
 
 /** Bodies that can be sent again on every reconnect. (A ReadableStream from a body function is read to its end and sent as bytes.) */
 export type ResendableBody = string | Blob | ArrayBuffer | ArrayBufferView | URLSearchParams | FormData;
@@ -45,9 +66,19 @@ export interface EventSourceInit {
   params?: Record<string, string> | URLSearchParams | ReadonlyArray<readonly [string, string]>;
   /** Reconnect pacing. */
   retry?: RetryOptions;
+  /**
+   * `false` makes one request (a POSTed chat prompt, say): when the server ends the stream
+   * the source closes (an `error` with reason `ended` and `willRetry: false`) and `for await`
+   * loops end as done; a failure ends them with an EventSourceError. No reconnect ever sends
+   * the request again. `true` (the default) reconnects as the spec says.
+   */
+  reconnect?: boolean;
   /** Reconnect when no byte arrived for this many milliseconds (off by default). */
   stallTimeout?: number;
-  /** Largest event, in bytes; a larger one fires `error` (reason `event-too-large`) and is skipped. */
+  /**
+   * Largest event, in bytes (default 16 MiB; Infinity for no bound); a larger one fires
+   * `error` (reason `event-too-large`) and is skipped, and the stream goes on.
+   */
   maxEventSize?: number;
   /** How much of a failed response's body the error event's text() reads (default 65536 bytes). */
   maxErrorBodySize?: number;
@@ -81,17 +112,36 @@ export interface EventSourceInit {
    * `hidden` marks the pause. Off by default.
    */
   pauseWhenHidden?: boolean;
+  /**
+   * Dispatch as the platform does, at a measured cost in speed (see the README): message
+   * events are the platform's own MessageEvents (its accessors and `dispatchEvent` accept
+   * them), listeners are the platform's (`EventTarget.prototype.addEventListener.call` works),
+   * and each event is dispatched in a task of its own (microtasks a listener queues run
+   * before the next event). Off by default.
+   */
+  platformEvents?: boolean;
   /** Aborting it closes the source. */
   signal?: AbortSignal;
-  /** A replacement for the global fetch (for instrumentation or tests). */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * A replacement for the global fetch (for instrumentation, or headers of your own). Its
+   * `init.headers` is a plain object of lowercase names (Last-Event-ID and Accept among
+   * them), so `{ ...init, headers: { ...init.headers, authorization } }` keeps them all.
+   */
+  fetch?: (input: string, init: RequestInit & { headers: Record<string, string> }) => Promise<Response>;
   /** Called with each comment line (heartbeats); a `comment` event fires too. */
   onComment?: (text: string) => void;
 }
 
 /**
  * Why an error event fired. `offline`: the device lost the network (no retry is spent; the
- * source reconnects when it is back); `hidden`: paused by `pauseWhenHidden`.
+ * source reconnects when it is back); `hidden`: paused by `pauseWhenHidden`. Skipped events,
+ * after which the stream goes on: `event-too-large`, `id-too-large` (over 4096 bytes),
+ * `out-of-memory` (the WebAssembly module could not have the memory). `request`: fetch()
+ * refuses the request (a GET with a body, say), or a custom fetch gave no Response: the source
+ * fails for good. `wasm-trap`: the WebAssembly module failed; every source of the page
+ * reconnects on a fresh instance from its last event id. `wasm-load`: the WebAssembly module
+ * could not be loaded (not served where js/ expects it, or a Content-Security-Policy without
+ * 'wasm-unsafe-eval'): the source fails for good, and the cause says what to do.
  */
 export type ErrorReason =
   | 'status'
@@ -100,6 +150,11 @@ export type ErrorReason =
   | 'stalled'
   | 'ended'
   | 'event-too-large'
+  | 'id-too-large'
+  | 'out-of-memory'
+  | 'request'
+  | 'wasm-trap'
+  | 'wasm-load'
   | 'offline'
   | 'hidden';
 
@@ -169,10 +224,24 @@ export declare class EventSourceError extends Error {
 /** The events of an EventSource; `Named` lists the custom event types you listen for. */
 export type EventSourceEventMap<Named extends string = never> = {
   open: EventSourceOpenEvent;
-  message: MessageEvent<string>;
+  message: SseMessageEvent;
   error: EventSourceErrorEvent;
-  comment: MessageEvent<string>;
-} & { [K in Named]: MessageEvent<string> };
+  comment: SseMessageEvent;
+} & { [K in Named]: SseMessageEvent };
+
+/**
+ * What a handler's `this` is typed as: the members every EventSource has, ours and the
+ * DOM's, so that an instance stays assignable to the DOM's EventSource type.
+ */
+export interface EventSourceLike extends EventTarget {
+  readonly url: string;
+  readonly withCredentials: boolean;
+  readonly readyState: number;
+  close(): void;
+}
+
+/** An event handler attribute's function, as set (typed for its event) and as read. */
+type EventHandler<E> = (this: EventSourceLike, event: E) => unknown;
 
 /**
  * A drop-in replacement for the browser's EventSource, over fetch().
@@ -194,9 +263,14 @@ export declare class EventSource<Named extends string = never> extends EventTarg
   /** 0 CONNECTING, 1 OPEN, 2 CLOSED. */
   readonly readyState: 0 | 1 | 2;
 
-  onopen: ((this: EventSource<Named>, event: EventSourceOpenEvent) => unknown) | null;
-  onmessage: ((this: EventSource<Named>, event: MessageEvent<string>) => unknown) | null;
-  onerror: ((this: EventSource<Named>, event: EventSourceErrorEvent) => unknown) | null;
+  // Each handler is set with its event's type and reads back as taking an Event, as the
+  // DOM's do, so that an instance is assignable to the DOM's EventSource type.
+  get onopen(): EventHandler<Event> | null;
+  set onopen(handler: EventHandler<EventSourceOpenEvent> | null);
+  get onmessage(): EventHandler<MessageEvent> | null;
+  set onmessage(handler: EventHandler<SseMessageEvent> | null);
+  get onerror(): EventHandler<Event> | null;
+  set onerror(handler: EventHandler<EventSourceErrorEvent> | null);
 
   /** Closes for good: aborts the request, cancels any reconnect, fires nothing. */
   close(): void;
@@ -204,32 +278,38 @@ export declare class EventSource<Named extends string = never> extends EventTarg
   addEventListener<K extends keyof EventSourceEventMap<Named>>(
     type: K,
     listener: (this: EventSource<Named>, event: EventSourceEventMap<Named>[K]) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    options?: boolean | ListenerOptions,
   ): void;
   addEventListener(
     type: string,
-    listener: (this: EventSource<Named>, event: MessageEvent<string>) => unknown,
-    options?: boolean | AddEventListenerOptions,
+    listener: (this: EventSource<Named>, event: SseMessageEvent) => unknown,
+    options?: boolean | ListenerOptions,
   ): void;
   addEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | AddEventListenerOptions,
+    listener: AnyListener | null,
+    options?: boolean | ListenerOptions,
   ): void;
   removeEventListener<K extends keyof EventSourceEventMap<Named>>(
     type: K,
     listener: (this: EventSource<Named>, event: EventSourceEventMap<Named>[K]) => unknown,
-    options?: boolean | EventListenerOptions,
+    options?: boolean | { capture?: boolean },
   ): void;
   removeEventListener(
     type: string,
-    listener: EventListenerOrEventListenerObject | null,
-    options?: boolean | EventListenerOptions,
+    listener: (this: EventSource<Named>, event: SseMessageEvent) => unknown,
+    options?: boolean | { capture?: boolean },
+  ): void;
+  removeEventListener(
+    type: string,
+    listener: AnyListener | null,
+    options?: boolean | { capture?: boolean },
   ): void;
 
   /**
    * Iterates the message events of every type, in order, from the iterator's first next().
-   * close() or an abort ends every loop at once (events not yet taken are dropped); a
+   * close() ends every loop at once (events not yet taken are dropped); an abort of the
+   * `signal` does too, and the loops throw its reason (an AbortError), as fetch does; a
    * failure ends them after their queued events, with an EventSourceError. Leaving a loop
    * early closes the source unless another loop is still iterating it.
    */
@@ -237,8 +317,8 @@ export declare class EventSource<Named extends string = never> extends EventTarg
 }
 
 /** The iterator of an EventSource's message events. */
-export interface EventSourceIterator extends AsyncIterator<MessageEvent<string>, undefined> {
-  next(): Promise<IteratorResult<MessageEvent<string>, undefined>>;
+export interface EventSourceIterator extends AsyncIterator<SseMessageEvent, undefined> {
+  next(): Promise<IteratorResult<SseMessageEvent, undefined>>;
   /** Stops this iterator; closes the source when no other loop is iterating it. */
   return(): Promise<IteratorReturnResult<undefined>>;
   [Symbol.asyncIterator](): EventSourceIterator;
@@ -256,25 +336,31 @@ export interface ParsedEvent {
 
 /** Options of EventStreamParser and parseEvents. Bad options throw at once. */
 export interface ParseOptions {
-  /** Largest event, in bytes (an integer >= 1); a larger one is skipped and reported. */
+  /**
+   * Largest event, in bytes (an integer >= 1; default 16 MiB; Infinity for no bound); a
+   * larger one is skipped and reported.
+   */
   maxEventSize?: number;
   /** Called with each valid `retry:` value, in milliseconds. */
   onRetry?: (milliseconds: number) => void;
   /** Called with each comment line's text (heartbeats). */
   onComment?: (text: string) => void;
   /**
-   * Called when an event exceeded `maxEventSize`; parsing goes on. Without it, the stream
-   * errors (or the loop throws) with the EventTooLargeError.
+   * Called when an event was skipped (it exceeded `maxEventSize`, its id was over 4096
+   * bytes, or the memory it needed could not be had); parsing goes on. Without it, the
+   * stream errors (or the loop throws) with the EventTooLargeError.
    */
   onError?: (error: EventTooLargeError) => void;
 }
 
-/** An event grew past `maxEventSize` and was skipped. */
+/** An event was skipped: too large, its id too long, or no memory for it (see `reason`). */
 export declare class EventTooLargeError extends RangeError {
-  constructor(limit: number);
+  constructor(limit: number, reason?: 'event-too-large' | 'id-too-large' | 'out-of-memory');
   readonly name: 'EventTooLargeError';
-  /** The configured maxEventSize. */
+  /** The bound passed: maxEventSize, the longest id, or the bytes of memory asked for. */
   readonly limit: number;
+  /** Why the event was skipped. */
+  readonly reason: 'event-too-large' | 'id-too-large' | 'out-of-memory';
 }
 
 /** A chunk of a body: bytes, or text already decoded. */
@@ -296,3 +382,17 @@ export declare function parseEvents(
   input: Response | ReadableStream<StreamChunk> | AsyncIterable<StreamChunk> | Iterable<StreamChunk>,
   options?: ParseOptions,
 ): AsyncGenerator<ParsedEvent, void, undefined>;
+
+/**
+ * Loads the WebAssembly module from `source` instead of from beside the package's files:
+ * a URL (fetched), a fetch() Response, a compiled WebAssembly.Module, or the module's bytes.
+ * For pages that host `wasm_eventsource.wasm` themselves (the package exports it as
+ * `wasm-eventsource/wasm_eventsource.wasm`), and bundlers that do not copy it. Call it
+ * before the first source or parser is made.
+ */
+export declare function useWasm(
+  source: string | URL | Response | CompiledModule | ArrayBuffer | ArrayBufferView | PromiseLike<Response | ArrayBuffer | ArrayBufferView>,
+): void;
+
+/** A compiled WebAssembly.Module, where the project's libraries declare WebAssembly. */
+type CompiledModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never[]) => infer M } } ? M : never;

@@ -4,14 +4,20 @@
 // open and error events, or one of the user's) reaches the same listeners in the same order.
 import { beginDispatch, endDispatch, stoppedImmediately } from './message-event.js';
 
-/** Reports a listener's exception as EventTarget does: the other listeners still run. */
-const report =
-  typeof globalThis.reportError === 'function'
-    ? (error) => globalThis.reportError(error)
-    : (error) =>
-        queueMicrotask(() => {
-          throw error;
-        });
+/**
+ * Reports an exception from a user's callback as EventTarget does for a listener's: to the
+ * global error handlers (reportError, or an uncaught exception where there is none), while
+ * the code that called it goes on.
+ */
+export function reportException(error) {
+  if (typeof globalThis.reportError === 'function') {
+    globalThis.reportError(error);
+    return;
+  }
+  queueMicrotask(() => {
+    throw error;
+  });
+}
 
 /** Calls one listener's callback (a function, or an object's handleEvent) with `event`. */
 function invoke(callback, event, target) {
@@ -24,7 +30,16 @@ function invoke(callback, event, target) {
       handleEvent.call(callback, event);
     }
   } catch (error) {
-    report(error);
+    reportException(error);
+  }
+}
+
+/** Calls the user's `callback` with `args`; an exception is reported and changes nothing else. */
+export function callUser(callback, ...args) {
+  try {
+    callback(...args);
+  } catch (error) {
+    reportException(error);
   }
 }
 

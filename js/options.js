@@ -3,8 +3,30 @@
 
 const NO_BODY_METHODS = new Set(['GET', 'HEAD']);
 
-/** The reconnection time before the server sends `retry:` (the engine's default). */
-const DEFAULT_INITIAL_DELAY = 3000;
+/** Methods fetch() refuses to send (a request with one could never be made). */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/** AbortSignal's own `aborted` getter: calling it on anything but a real AbortSignal throws. */
+const abortedGetter =
+  typeof AbortSignal === 'function' ? Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')?.get : undefined;
+
+/** Whether `value` is an AbortSignal (of any realm), not an object that looks like one. */
+function isAbortSignal(value) {
+  if (value === null || typeof value !== 'object' || !abortedGetter) return false;
+  try {
+    abortedGetter.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The reconnection time before the server sends `retry:`: the engine's default
+ * (DEFAULT_RECONNECT_MS in src/engine.rs; a test checks they agree), which JavaScript needs
+ * to check options before the module loads, and after a trap took the engine.
+ */
+export const DEFAULT_RECONNECT_MS = 3000;
 
 /** How many events an async iterator holds for a slow loop before reading pauses. */
 const DEFAULT_MAX_QUEUED_EVENTS = 1000;
@@ -44,6 +66,15 @@ function optionalNumber(value, name, { min = 0, integer = false, allowInfinity =
   return value;
 }
 
+/**
+ * The maxEventSize option: bytes, undefined for the default bound (DEFAULT_MAX_EVENT_SIZE in
+ * src/parser.rs, 16 MiB), or Infinity for none.
+ */
+function maxEventSize(value) {
+  if (value === Infinity) return Infinity;
+  return optionalNumber(value, 'maxEventSize', { min: 1, integer: true });
+}
+
 function checkRetry(retry) {
   if (retry === undefined) return {};
   if (retry === null || typeof retry !== 'object') fail('retry must be an object');
@@ -56,7 +87,7 @@ function checkRetry(retry) {
     retryOnStatus: [],
   };
   if (out.jitter !== undefined && out.jitter > 1) fail('retry.jitter must be between 0 and 1', RangeError);
-  const initialDelay = out.initialDelay ?? DEFAULT_INITIAL_DELAY;
+  const initialDelay = out.initialDelay ?? DEFAULT_RECONNECT_MS;
   if (out.maxDelay !== undefined && out.maxDelay < initialDelay) {
     fail(`retry.maxDelay must be >= retry.initialDelay (${initialDelay})`, RangeError);
   }
@@ -95,15 +126,14 @@ export function normalizeInit(init) {
   const body = checkBody(init.body);
   const method = init.method === undefined ? (body === undefined ? 'GET' : 'POST') : String(init.method);
   if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(method)) fail(`"${method}" is not a valid HTTP method`);
+  if (FORBIDDEN_METHODS.has(method.toUpperCase())) fail(`fetch() cannot send a ${method.toUpperCase()} request`);
   if (body !== undefined && typeof body !== 'function' && NO_BODY_METHODS.has(method.toUpperCase())) {
     fail(`a ${method.toUpperCase()} request cannot have a body; set method to 'POST'`);
   }
   if (init.fetch !== undefined && typeof init.fetch !== 'function') fail('fetch must be a function');
   if (init.onComment !== undefined && typeof init.onComment !== 'function') fail('onComment must be a function');
   const signal = init.signal ?? undefined;
-  if (signal !== undefined && (typeof signal.addEventListener !== 'function' || !('aborted' in signal))) {
-    fail('signal must be an AbortSignal');
-  }
+  if (signal !== undefined && !isAbortSignal(signal)) fail('signal must be an AbortSignal');
   const lastEventId = init.lastEventId === undefined ? undefined : String(init.lastEventId);
   const { lastEventIdParam } = init;
   if (lastEventIdParam !== undefined && (typeof lastEventIdParam !== 'string' || lastEventIdParam === '')) {
@@ -127,15 +157,27 @@ export function normalizeInit(init) {
     lastEventIdParam,
     share: share || undefined,
     pauseWhenHidden: Boolean(init.pauseWhenHidden),
+    platformEvents: Boolean(init.platformEvents),
     stallTimeout: optionalNumber(init.stallTimeout, 'stallTimeout'),
-    maxEventSize: optionalNumber(init.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
+    maxEventSize: maxEventSize(init.maxEventSize),
     maxErrorBodySize: optionalNumber(init.maxErrorBodySize, 'maxErrorBodySize', { integer: true }),
     maxQueuedEvents:
       init.maxQueuedEvents === Infinity
         ? Infinity
         : (optionalNumber(init.maxQueuedEvents, 'maxQueuedEvents', { min: 1, integer: true }) ?? DEFAULT_MAX_QUEUED_EVENTS),
-    ...checkRetry(init.retry),
+    ...checkReconnect(init.reconnect, checkRetry(init.retry)),
   };
+}
+
+/**
+ * The `reconnect` option over the retry options: `false` makes one request, whose end or
+ * failure closes the source (the engine's maxRetries of 0: no reconnect is ever made).
+ */
+function checkReconnect(reconnect, retry) {
+  if (reconnect === undefined || reconnect === true) return { ...retry, reconnect: true };
+  if (reconnect !== false) fail('reconnect must be true or false');
+  if (retry.maxRetries !== undefined) fail('reconnect: false makes no retries; leave out retry.maxRetries');
+  return { ...retry, maxRetries: 0, reconnect: false };
 }
 
 function optionalFunction(value, name) {
@@ -148,7 +190,7 @@ export function normalizeParseOptions(options) {
   if (options === undefined || options === null) options = {};
   if (typeof options !== 'object') fail('the parser options must be an object');
   return {
-    maxEventSize: optionalNumber(options.maxEventSize, 'maxEventSize', { min: 1, integer: true }),
+    maxEventSize: maxEventSize(options.maxEventSize),
     onRetry: optionalFunction(options.onRetry, 'onRetry'),
     onComment: optionalFunction(options.onComment, 'onComment'),
     onError: optionalFunction(options.onError, 'onError'),

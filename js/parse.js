@@ -1,8 +1,9 @@
 // The parser alone, for callers that make the request themselves: the same spec-exact Rust
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
 import { Parser } from './handles.js';
+import { callUser } from './listeners.js';
 import { normalizeParseOptions } from './options.js';
-import { feedChunk, readTokens, walkTokens } from './tokens.js';
+import { feedChunk, walkTokens } from './tokens.js';
 import { loadWasm } from './wasm.js';
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
@@ -10,14 +11,34 @@ const SLICE_BYTES = 64 * 1024;
 
 const utf8 = new TextEncoder();
 
-/** Reported when an event grows past `maxEventSize`; the event is skipped. */
+/** What each reason of a skipped event says. */
+const SKIPPED_MESSAGES = {
+  'event-too-large': (limit) => `an event exceeded maxEventSize (${limit} bytes)`,
+  'id-too-large': (limit) => `an event's id exceeded ${limit} bytes`,
+  'out-of-memory': (bytes) => `an event needed ${bytes} more bytes than the WebAssembly module could have`,
+};
+
+/**
+ * Reported when an event is skipped: it grew past `maxEventSize` (`reason` 'event-too-large'),
+ * its id past the longest the parser takes ('id-too-large', see MAX_ID_SIZE in
+ * src/parser.rs), or the memory it needed could not be had ('out-of-memory'). `limit` is
+ * the bound passed (the bytes asked for, for 'out-of-memory').
+ */
 export class EventTooLargeError extends RangeError {
-  constructor(limit) {
-    super(`wasm-eventsource: an event exceeded maxEventSize (${limit} bytes)`);
+  constructor(limit, reason = 'event-too-large') {
+    super(`wasm-eventsource: ${(SKIPPED_MESSAGES[reason] ?? SKIPPED_MESSAGES['event-too-large'])(limit)}`);
     this.name = 'EventTooLargeError';
     this.limit = limit;
+    this.reason = reason;
   }
 }
+
+/** The reason of each token of a skipped event: s, i and x (see binding/src/lib.rs). */
+const SKIPPED_TAGS = new Map([
+  [115, 'event-too-large'],
+  [105, 'id-too-large'],
+  [120, 'out-of-memory'],
+]);
 
 function isHighSurrogate(code) {
   return code >= 0xd800 && code <= 0xdbff;
@@ -46,9 +67,17 @@ class StreamState {
     const events = [];
     if (!this.#parser) return events;
     const bytes = this.#bytes(chunk);
-    for (let at = 0; at < bytes.length && !this.error; at += SLICE_BYTES) {
-      this.#collect(readTokens(feedChunk(this.#parser, bytes.subarray(at, at + SLICE_BYTES))), events);
+    const parser = this.#parser;
+    try {
+      for (let at = 0; at < bytes.length && !this.error; at += SLICE_BYTES) {
+        this.#collect(feedChunk(parser, bytes.subarray(at, at + SLICE_BYTES)), events);
+      }
+    } catch (error) {
+      // No room in the module for the chunk: the stream cannot go on.
+      this.error = error;
     }
+    // The module trapped (here, or for another stream of the page): the parse state is gone.
+    this.error ??= parser.failure;
     return events;
   }
 
@@ -113,24 +142,26 @@ class StreamState {
         case 107: {
           // k: a comment
           const { onComment } = options;
-          if (onComment) events.push(() => onComment(text));
+          if (onComment) events.push(() => callUser(onComment, text));
           break;
         }
         case 116: {
           // t: a valid retry field
           const { onRetry } = options;
-          if (onRetry) events.push(() => onRetry(Number(text)));
+          if (onRetry) events.push(() => callUser(onRetry, Number(text)));
           break;
         }
-        case 115: {
-          // s: an oversized event was skipped
-          const error = new EventTooLargeError(Number(text));
+        default: {
+          // s, i, x: an event was skipped (too large, its id too long, no memory for it)
+          const reason = SKIPPED_TAGS.get(tag);
+          if (reason === undefined) break;
+          const error = new EventTooLargeError(Number(text), reason);
           const { onError } = options;
           if (!onError) {
             this.error = error;
             return false;
           }
-          events.push(() => onError(error));
+          events.push(() => callUser(onError, error));
           break;
         }
       }

@@ -2,7 +2,6 @@
 // chunks go in through a handle's input buffer, and the batches of tokens that come back
 // are read out of it: a table of words, and the ASCII and wide strings the fields are
 // sliced from by their lengths. The tags below have a second field.
-import { wasmMemory } from './wasm.js';
 
 const NAMED = 110; // n: type, then data
 const WITH_ID = 77; // M: data, then the event's id (a new one)
@@ -22,9 +21,8 @@ let decoded = 0;
 let words = new Uint32Array(0);
 let bytes = new Uint8Array(0);
 
-/** Makes the views again if the module's memory grew since they were made. */
-function view() {
-  const memory = wasmMemory();
+/** Makes the views again if `memory` is not the buffer they view (it grew, or is another instance's). */
+function view(memory) {
   if (words.buffer !== memory.buffer) {
     words = new Uint32Array(memory.buffer);
     bytes = new Uint8Array(memory.buffer);
@@ -34,11 +32,13 @@ function view() {
 /**
  * Hands `chunk` (at most 64 KiB: the input buffer keeps the largest size) to `handle`, an
  * Engine or a Parser: copies it into the handle's input buffer, then has it parsed.
- * Returns the address of the batch, for readTokens.
+ * Returns the batch (for walkTokens), empty for a freed handle. Throws a RangeError when
+ * the module has no room.
  */
 export function feedChunk(handle, chunk) {
   const address = handle.input(chunk.length);
-  view();
+  if (address === 0) return emptyBatch();
+  view(handle.wasm.memory);
   bytes.set(chunk, address);
   return handle.chunk(chunk.length);
 }
@@ -62,13 +62,16 @@ function text(start, length) {
 const spareTables = [];
 const SPARE_TABLES_KEPT = 4;
 
+/** A batch of no tokens: what a handle gives once its instance trapped. */
+export const emptyBatch = () => ({ table: new Uint32Array(0), length: 0, ascii: '', wide: '' });
+
 /**
- * The batch whose header is at `address` in the loaded module's memory: `{ table, length,
+ * The batch whose header is at `address` in `memory`, a module's memory: `{ table, length,
  * ascii, wide }`, with the first `length` words of `table` its tokens. It is walked once
  * (walkTokens).
  */
-export function readTokens(address) {
-  view();
+export function readTokens(memory, address) {
+  view(memory);
   const at = address >>> 2;
   const start = words[at] >>> 2;
   const length = words[at + 1];

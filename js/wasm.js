@@ -12,11 +12,14 @@ export function setWasmLoader(load) {
 
 /**
  * The module's exports, instantiated from `source` (or a promise of it): the module's bytes,
- * or a fetch() response, compiled as it streams in when served as exactly application/wasm
- * and read whole otherwise. The module imports nothing.
+ * a compiled WebAssembly.Module, a URL to fetch, or a fetch() response, compiled as it
+ * streams in when served as exactly application/wasm and read whole otherwise. The module
+ * imports nothing.
  */
 export async function instantiate(source) {
   source = await source;
+  if (typeof source === 'string' || (typeof URL === 'function' && source instanceof URL)) source = await fetch(source);
+  if (source instanceof WebAssembly.Module) return (await WebAssembly.instantiate(source)).exports;
   if (typeof Response === 'function' && source instanceof Response) {
     if (!source.ok) throw new Error(`wasm-eventsource: ${source.url} answered ${source.status}`);
     // Engines stream only the exact type: parameters or another case are refused.
@@ -28,16 +31,45 @@ export async function instantiate(source) {
   return (await WebAssembly.instantiate(source)).instance.exports;
 }
 
+/**
+ * Loads the module from `source` (see instantiate) instead of where the package's entry looks
+ * for it: for pages that host the file themselves, or a bundler that does not copy it. Call it
+ * before the first source or parser is made; a module already loaded is kept, and a load under
+ * way is replaced.
+ */
+export function useWasm(source) {
+  setWasmLoader(() => instantiate(source));
+  // A load still under way (the entry's own, at import) is replaced.
+  if (exports === null) ready = null;
+}
+
+/** The loader's promise; a loader that throws at once rejects instead (an iife bundle, say). */
+function startLoader() {
+  try {
+    return loader();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** Resolves when the module is ready to use. */
 export function loadWasm() {
-  ready ??= loader().then(
-    (loaded) => (exports = loaded),
+  if (ready) return ready;
+  // A load that useWasm() replaced while it ran gives way to the one that replaced it.
+  const attempt = startLoader().then(
+    (loaded) => {
+      if (ready !== attempt) return loadWasm();
+      exports = loaded;
+      return loaded;
+    },
     (error) => {
+      if (ready !== attempt) return loadWasm();
       ready = null;
       throw error;
     },
   );
-  return ready;
+  ready = attempt;
+  return attempt;
 }
 
 /**
@@ -47,15 +79,19 @@ export function loadWasm() {
  * tries again and reports it.
  */
 export function preloadWasm() {
-  try {
-    loadWasm().catch(() => {});
-  } catch {
-    // The loader threw at once; the first source tries again.
-  }
+  loadWasm().catch(() => {});
 }
 
 /** The loaded module's exports (binding/src/exports.rs), null until it is loaded. */
 export const wasmExports = () => exports;
 
-/** The loaded module's memory, where its batches of tokens are read. */
-export const wasmMemory = () => exports.memory;
+/**
+ * Drops `failed`, a module instance that trapped (its state is lost: a trap can leave it
+ * half-way through a call), so that the next load makes a fresh instance. An instance
+ * already dropped is left alone.
+ */
+export function dropInstance(failed) {
+  if (failed !== exports) return;
+  exports = null;
+  ready = null;
+}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks for building and testing wasm-eventsource.
 # Idempotent: every step checks first and does nothing when already satisfied.
+# `setup.sh demo` installs only what the demo needs (the wasm32 target and the npm
+# dependencies, for wasm-opt); `setup.sh` installs everything the tests need too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,6 +58,19 @@ ensure_browsers() {
   fi
 }
 
+# The server tests start their own redis-server on a loopback port (the system service
+# is not started, nor needed).
+ensure_redis_server() {
+  if command -v redis-server >/dev/null; then
+    log "redis-server present"
+  else
+    log "installing redis-server"
+    as_root apt-get update -qq
+    # RUNLEVEL=1 keeps the package from starting its service.
+    DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 as_root apt-get install -y -qq redis-server >/dev/null
+  fi
+}
+
 # geckodriver lets wasm-bindgen-test drive Firefox (a cargo install of about four minutes, once).
 GECKODRIVER_VERSION=0.37.1
 ensure_geckodriver() {
@@ -79,8 +94,13 @@ ensure_npm_deps() {
 }
 
 ensure_wasm_target
-ensure_browsers
-ensure_wasm_bindgen_cli
-ensure_geckodriver
+if [ "${1:-all}" != demo ]; then
+  ensure_browsers
+  ensure_wasm_bindgen_cli
+  ensure_geckodriver
+fi
 ensure_npm_deps
+# Only the tests need redis-server (`setup.sh demo`, where the demo asks for its own needs,
+# does not).
+[ "${1:-all}" = demo ] || ensure_redis_server
 log "done"

@@ -30,15 +30,22 @@ step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p exampl
   --target wasm32-unknown-unknown --quiet -- -D warnings
 step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \
   cargo doc --no-deps --all-features --target wasm32-unknown-unknown --quiet -p wasm-eventsource
+# The server module is native-only, so its docs are checked for the host too.
+step "docs (server features, native)" env RUSTDOCFLAGS="-D warnings" \
+  cargo doc --no-deps --features redis --quiet -p wasm-eventsource
 step "native tests" cargo test --workspace "${examples[@]}" --all-features --quiet
 step "fuzzing, short run (npm run fuzz for longer)" bash scripts/fuzz.sh 15
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
+step "server example build (each node of the two-node test)" cargo build --quiet --example axum_server --features redis
 step "example apps build (release)" bash scripts/build-examples.sh
-step "TypeScript declarations" npx --no-install tsc -p tests/types/tsconfig.json
+step "TypeScript declarations (DOM)" npx --no-install tsc -p tests/types/tsconfig.json
+step "TypeScript declarations (Node-only: no DOM library)" npx --no-install tsc -p tests/types/node/tsconfig.json
 step "JavaScript tests (Node)" node --test tests/js/
 step "JavaScript tests (Deno)" env NO_COLOR=1 node_modules/.bin/deno test --quiet --no-check --allow-read --allow-net=127.0.0.1 tests/js/
 step "JavaScript tests (Bun)" node_modules/.bin/bun test tests/js/
+# Two server nodes on one Redis, behind a balancer that cuts connections: about a minute.
+step "two server nodes sharing one Redis (JS client, Node)" node --test tests/cluster/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
 # The same suite in the other engines (the tests that need Chromium's DevTools protocol skip).
 step "EventSource tests (headless Firefox ESR)" env BROWSER=firefox node --test --test-concurrency=1 tests/browser/

@@ -41,6 +41,10 @@ pub const MIN_RECONNECT_DELAY_MS: u64 = 100;
 /// The longest delay a browser timer honours (2^31 - 1 ms); longer delays are clamped.
 pub const MAX_TIMER_MS: u64 = 2_147_483_647;
 
+/// The statuses a response can have; the transport reports anything else (a status it
+/// could not read) as 0.
+pub const HTTP_STATUSES: core::ops::RangeInclusive<u16> = 200..=599;
+
 /// The `readyState` of an `EventSource`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReadyState {
@@ -268,7 +272,9 @@ impl Engine {
     }
 
     /// The response head arrived (after redirects). `retry_after_ms` is the delay a
-    /// `Retry-After` header asks for, if any (see [`retry_after_ms`]).
+    /// `Retry-After` header asks for, if any (see [`retry_after_ms`]). A status outside
+    /// [`HTTP_STATUSES`] (what a broken custom transport may report) fails for good, even
+    /// when `retry_on_status` lists it.
     pub fn on_response(&mut self, status: u16, content_type: Option<&str>, retry_after_ms: Option<u64>) {
         if self.phase != Phase::Requesting {
             return;
@@ -281,7 +287,7 @@ impl Engine {
             } else {
                 self.fail(Reason::ContentType, false);
             }
-        } else if self.policy.retry_on_status.contains(&status) {
+        } else if HTTP_STATUSES.contains(&status) && self.policy.retry_on_status.contains(&status) {
             self.reconnect(Reason::Status(status), retry_after_ms);
         } else {
             self.fail(Reason::Status(status), false);

@@ -3,6 +3,7 @@
 
 use crate::ErrorBody;
 use crate::engine::ConfigError;
+use crate::parser::ParseError;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -99,6 +100,9 @@ pub enum Error {
         /// The configured maximum, in bytes.
         limit: usize,
     },
+    /// An event was skipped for another reason (an id longer than the parser takes, memory
+    /// that could not be had); the stream goes on.
+    Skipped(ParseError),
     /// The source gave up after `max_retries` failed reconnects; this was the last cause.
     RetriesExhausted(Box<Error>),
     /// A hook's decoder refused a message (the message was not kept).
@@ -119,6 +123,7 @@ impl fmt::Display for Error {
             Error::Ended => f.write_str("the server ended the stream"),
             Error::Stalled => f.write_str("the stream stalled"),
             Error::EventTooLarge { limit } => write!(f, "an event larger than {limit} bytes was skipped"),
+            Error::Skipped(error) => write!(f, "an {error}"),
             Error::RetriesExhausted(last) => write!(f, "gave up reconnecting; last error: {last}"),
             Error::Decode(why) => write!(f, "could not decode a message: {why}"),
         }

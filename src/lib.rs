@@ -49,6 +49,8 @@
 //!   I/O and no clock. Both transports only do I/O and follow it.
 //! - [`policy`]: the request decisions beside it (where the last event ID goes, the
 //!   origin a message reports, the stall timer's wait), shared by the transports.
+//! - `server` (the `axum` and `redis` features, native only): resumable event-stream
+//!   responses for axum, with hubs in memory or over Redis Streams.
 //!
 //! Without `browser` and `native` (`default-features = false`), the crate is the layers
 //! above alone, with no std on wasm32 and no wasm-bindgen: for a module with a transport
@@ -56,7 +58,7 @@
 
 // The browser transport, and the tests, use std; the rest is core and alloc only, so a
 // module without `browser` links no std (the npm package's has no panic formatting).
-#![cfg_attr(not(any(feature = "browser", feature = "native", test)), no_std)]
+#![cfg_attr(not(any(feature = "browser", feature = "native", feature = "axum", test)), no_std)]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // docs.rs (which sets `docsrs`) labels each item with the features and targets it needs.
@@ -78,6 +80,8 @@ pub mod hooks;
 pub mod leptos;
 pub mod parser;
 pub mod policy;
+#[cfg(all(feature = "axum", not(target_arch = "wasm32")))]
+pub mod server;
 #[cfg(feature = "yew")]
 #[cfg_attr(docsrs, doc(cfg(feature = "yew")))]
 pub mod yew;
@@ -110,6 +114,6 @@ pub use parser::{Event, EventRef, Item, ItemRef, ParseError, Parser};
 pub use source::{EventSource, EventSourceHandle};
 
 /// The README's Rust examples, compiled by `cargo test --all-features` (natively).
-#[cfg(all(doctest, not(target_arch = "wasm32"), feature = "native"))]
+#[cfg(all(doctest, not(target_arch = "wasm32"), feature = "native", feature = "redis"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeExamples;

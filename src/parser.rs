@@ -145,14 +145,27 @@ impl ItemRef<'_> {
     }
 }
 
-/// A problem in the stream. The parser reports it and carries on with the next event.
+/// A problem in the stream. The parser reports it, skips the event it was in (up to the next
+/// blank line) and carries on with the next one, so memory stays bounded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ParseError {
-    /// An event grew past the configured maximum size. Its block was skipped up to the
-    /// next blank line, so memory stays bounded; the events after it are parsed as usual.
+    /// An event grew past the maximum size ([`Parser::with_max_event_size`]).
     EventTooLarge {
-        /// The configured maximum, in bytes.
+        /// The maximum, in bytes.
         limit: usize,
+    },
+    /// An `id` field was longer than [`MAX_ID_SIZE`]: its event was skipped and the last
+    /// event ID kept, so a reconnect never sends a header no server would take.
+    IdTooLarge {
+        /// The maximum, in bytes.
+        limit: usize,
+    },
+    /// Memory for the event could not be had (the allocator refused `requested` more
+    /// bytes): its event was skipped, and the parser goes on with what it holds.
+    OutOfMemory {
+        /// The bytes the parser asked for.
+        requested: usize,
     },
 }
 
@@ -162,6 +175,12 @@ impl fmt::Display for ParseError {
             ParseError::EventTooLarge { limit } => {
                 write!(f, "event larger than the maximum of {limit} bytes was skipped")
             }
+            ParseError::IdTooLarge { limit } => {
+                write!(f, "event whose id is longer than {limit} bytes was skipped")
+            }
+            ParseError::OutOfMemory { requested } => {
+                write!(f, "event skipped: {requested} more bytes of memory could not be had")
+            }
         }
     }
 }
@@ -169,6 +188,21 @@ impl fmt::Display for ParseError {
 impl core::error::Error for ParseError {}
 
 const BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
+/// The default bound on one event ([`Parser::new`]): 16 MiB of data and the line being read.
+/// No stream we know of sends events near it (chat tokens and JSON updates are bytes to
+/// kilobytes; a snapshot of a few MiB fits), and it keeps one hostile stream that never
+/// ends its line from taking a WebAssembly page's memory (4 GiB, shared by every source
+/// of the page) or a native process's. [`Parser::with_max_event_size`] changes it;
+/// `usize::MAX` removes it.
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 * 1024 * 1024;
+
+/// The longest `id` field the parser takes, in bytes. The last event ID goes back to the
+/// server in a request header (or the query), and servers refuse long header lines (nginx
+/// past 8 KiB, Node past 16 KiB for all headers): an id longer than this could only make
+/// every reconnect fail. Ids in the wild (counters, UUIDs, stream offsets, cursors) are far
+/// shorter.
+pub const MAX_ID_SIZE: usize = 4096;
 
 /// The partial-line and data buffers keep this much capacity between uses; after a longer
 /// line or event their memory goes back to the allocator, so one huge event does not pin it.
@@ -277,7 +311,8 @@ impl Default for Parser {
 }
 
 impl Parser {
-    /// A parser with no event-size limit and an empty last event ID.
+    /// A parser with an empty last event ID, whose events are bounded to
+    /// [`DEFAULT_MAX_EVENT_SIZE`] bytes and ids to [`MAX_ID_SIZE`].
     pub fn new() -> Self {
         Parser {
             line: Vec::new(),
@@ -290,12 +325,13 @@ impl Parser {
             bom_matched: Some(0),
             after_cr: false,
             skip: Skip::No,
-            max_event_size: usize::MAX,
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
         }
     }
 
-    /// Bounds the bytes held for one event: its data so far plus the line being read.
-    /// An event that grows past it is reported as [`ParseError::EventTooLarge`] and skipped.
+    /// Bounds the bytes held for one event: its data so far plus the line being read
+    /// ([`DEFAULT_MAX_EVENT_SIZE`] unless set; `usize::MAX` for no bound). An event that
+    /// grows past it is reported as [`ParseError::EventTooLarge`] and skipped.
     pub fn with_max_event_size(mut self, limit: usize) -> Self {
         self.max_event_size = limit;
         self
@@ -313,7 +349,7 @@ impl Parser {
         &self.last_event_id
     }
 
-    /// The configured maximum event size in bytes (`usize::MAX` when unbounded).
+    /// The maximum event size in bytes (`usize::MAX` when unbounded).
     pub fn max_event_size(&self) -> usize {
         self.max_event_size
     }
@@ -408,7 +444,11 @@ impl Parser {
             return;
         }
         if self.exceeds_limit(self.line.len().saturating_add(bytes.len())) {
-            self.start_skipping(true, emit);
+            self.start_skipping(true, ParseError::EventTooLarge { limit: self.max_event_size }, emit);
+            return;
+        }
+        if let Err(error) = reserve(&mut self.line, bytes.len()) {
+            self.start_skipping(true, error, emit);
             return;
         }
         self.line.extend_from_slice(bytes);
@@ -427,12 +467,16 @@ impl Parser {
             return;
         }
         if self.exceeds_limit(self.line.len().saturating_add(tail.len())) {
-            self.start_skipping(false, emit);
+            self.start_skipping(false, ParseError::EventTooLarge { limit: self.max_event_size }, emit);
             return;
         }
         if self.line.is_empty() {
             self.process_line(tail, emit);
         } else {
+            if let Err(error) = reserve(&mut self.line, tail.len()) {
+                self.start_skipping(false, error, emit);
+                return;
+            }
             let mut line = core::mem::take(&mut self.line);
             line.extend_from_slice(tail);
             self.process_line(&line, emit);
@@ -446,13 +490,16 @@ impl Parser {
         self.data.len().saturating_add(line_len) > self.max_event_size
     }
 
-    fn start_skipping(&mut self, line_started: bool, emit: &mut impl Emit) {
+    /// Drops the event being read and skips the rest of its block, reporting `error`. An
+    /// `id` field read before the trouble still counts: a reconnect resumes after the
+    /// skipped event rather than asking for it again.
+    fn start_skipping(&mut self, line_started: bool, error: ParseError, emit: &mut impl Emit) {
         self.line.clear();
         self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.clear_data();
         self.event_type.clear();
         self.skip = Skip::Block { line_started };
-        emit.error(ParseError::EventTooLarge { limit: self.max_event_size });
+        emit.error(error);
     }
 
     /// Interprets one complete line (without its terminator).
@@ -465,6 +512,10 @@ impl Parser {
         match name {
             b"" => emit.comment(value),
             b"data" => {
+                if let Err(error) = reserve(&mut self.data, value.len().saturating_add(1)) {
+                    self.start_skipping(false, error, emit);
+                    return;
+                }
                 if self.has_data {
                     self.data.push(b'\n');
                 }
@@ -473,7 +524,14 @@ impl Parser {
             }
             b"event" => {
                 self.event_type.clear();
+                if let Err(error) = reserve_text(&mut self.event_type, value.len()) {
+                    self.start_skipping(false, error, emit);
+                    return;
+                }
                 push_lossy(&mut self.event_type, value);
+            }
+            b"id" if value.len() > MAX_ID_SIZE => {
+                self.start_skipping(false, ParseError::IdTooLarge { limit: MAX_ID_SIZE }, emit);
             }
             b"id" if memchr(0, value).is_none() => {
                 self.id_buffer.clear();
@@ -510,6 +568,18 @@ impl Parser {
         self.data.shrink_to(LINE_CAPACITY_KEPT);
         self.has_data = false;
     }
+}
+
+/// Makes room for `more` bytes in `buffer`, or says how much could not be had: the parser
+/// then skips the event instead of stopping the program (a WebAssembly module would trap,
+/// and with it every source of the page).
+fn reserve(buffer: &mut Vec<u8>, more: usize) -> Result<(), ParseError> {
+    buffer.try_reserve(more).map_err(|_| ParseError::OutOfMemory { requested: more })
+}
+
+/// [`reserve`] for text (the event type, which a long line can make large).
+fn reserve_text(text: &mut String, more: usize) -> Result<(), ParseError> {
+    text.try_reserve(more).map_err(|_| ParseError::OutOfMemory { requested: more })
 }
 
 /// Splits `name:value` at the first colon and drops one space after it. A line with

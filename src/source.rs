@@ -262,6 +262,7 @@ fn failed_response(response: &Response, body: Option<ErrorBody>) -> FailedRespon
 fn error_of(report: &ErrorReport) -> Error {
     match (report.trouble, &report.response) {
         (Trouble::EventTooLarge(ParseError::EventTooLarge { limit }), _) => Error::EventTooLarge { limit },
+        (Trouble::EventTooLarge(error), _) => Error::Skipped(error),
         (Trouble::Connection(Reason::Status(_)), Some(response)) => {
             Error::Status(failed_response(response, report.body.clone()))
         }
@@ -312,7 +313,7 @@ impl Listener for QueueListener {
         let error = error_of(&report);
         if let Some(delay) = report.retry_in_ms {
             self.push(Ok(SseEvent::Reconnecting { retry_in: Duration::from_millis(delay), cause: error }));
-        } else if let Error::EventTooLarge { .. } = error {
+        } else if let Error::EventTooLarge { .. } | Error::Skipped(_) = error {
             self.push(Err(error));
         } else {
             let error =

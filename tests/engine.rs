@@ -607,3 +607,16 @@ fn suspending_keeps_the_backoff_reached_by_real_failures() {
     let third = drain(&mut engine);
     assert!(matches!(third.last(), Some(Action::Reconnecting { delay_ms: 4_000, .. })), "{third:?}");
 }
+
+#[test]
+fn a_status_no_response_can_have_fails_for_good_even_when_listed() {
+    for status in [0, 100, 199, 600, 999, u16::MAX] {
+        let policy = RetryPolicy { retry_on_status: vec![status], ..RetryPolicy::default() };
+        let mut engine = engine_with(policy);
+        engine.connect();
+        engine.on_response(status, Some("text/event-stream"), None);
+        let failed = Action::Failed { reason: Reason::Status(status), retries_exhausted: false };
+        assert_eq!(drain(&mut engine), [connect(""), failed], "status {status}");
+        assert_eq!(engine.ready_state(), ReadyState::Closed);
+    }
+}

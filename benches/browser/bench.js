@@ -9,7 +9,7 @@
 //   `@microsoft/fetch-event-source` against one local server.
 import { EventStreamParser, parseEvents } from '/js/index.js';
 import { Engine } from '/js/handles.js';
-import { feedChunk, readTokens, walkTokens } from '/js/tokens.js';
+import { feedChunk, walkTokens } from '/js/tokens.js';
 import { loadWasm } from '/js/wasm.js';
 import { createParser } from './peers/eventsource-parser.js';
 import { CLIENTS, runClient } from './clients.js';
@@ -61,7 +61,7 @@ function chunked(bytes, size) {
 /**
  * Our path: each chunk is written into the engine's input buffer, the engine parses it, and
  * its events arrive as one batch of tokens in wasm memory, fed, read and walked with the
- * same feedChunk, readTokens and walkTokens as js/connection.js.
+ * same feedChunk and walkTokens as js/connection.js.
  */
 function runOurs(chunks) {
   const engine = new Engine(undefined, undefined, undefined, undefined, undefined, [], undefined, undefined, 1);
@@ -77,7 +77,7 @@ function runOurs(chunks) {
       events += 1;
     }
   };
-  for (const chunk of chunks) walkTokens(readTokens(feedChunk(engine, chunk)), count);
+  for (const chunk of chunks) walkTokens(feedChunk(engine, chunk), count);
   engine.free();
   return events;
 }

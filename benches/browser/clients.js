@@ -4,7 +4,7 @@ import { EventSource as WasmEventSource } from '/js/index.js';
 import { EventSource as EventSourcePackage } from './peers/eventsource.js';
 import { fetchEventSource } from './peers/fetch-event-source.js';
 
-export const CLIENTS = ['native', 'wasm-eventsource', 'eventsource', 'fetch-event-source'];
+export const CLIENTS = ['native', 'wasm-eventsource', 'wasm-eventsource, platformEvents', 'eventsource', 'fetch-event-source'];
 
 /** Keeps the work observable, so no engine can skip it. */
 export let sink = 0;
@@ -40,8 +40,13 @@ export function runClient(kind, url, count) {
       fetchEventSource(url, { onmessage: onMessage, signal: controller.signal, openWhenHidden: true }).catch(() => {});
       return;
     }
-    const Source = { native: globalThis.EventSource, 'wasm-eventsource': WasmEventSource, eventsource: EventSourcePackage }[kind];
-    const source = new Source(url);
+    const Source = {
+      native: globalThis.EventSource,
+      'wasm-eventsource': WasmEventSource,
+      'wasm-eventsource, platformEvents': WasmEventSource,
+      eventsource: EventSourcePackage,
+    }[kind];
+    const source = new Source(url, kind.endsWith('platformEvents') ? { platformEvents: true } : undefined);
     finish = (end) => {
       source.close();
       settle(end);

@@ -93,7 +93,8 @@ impl EngineHandle {
         self.drain()
     }
 
-    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]).
+    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]); null when
+    /// the memory cannot be had.
     pub fn input(&mut self, length: usize) -> *mut u8 {
         self.input.reserve(length)
     }
@@ -102,6 +103,9 @@ impl EngineHandle {
     pub fn chunk(&mut self, length: usize) -> *const u32 {
         let out = &mut self.tokens;
         self.engine.on_chunk_borrowed(self.input.bytes(length), |item| out.item(item));
+        // An id-only block (or a skipped event's id) moves the last event id with no message to
+        // carry it: JavaScript keeps it for a reconnect on a fresh instance after a trap.
+        out.last_event_id(self.engine.last_event_id());
         self.drain()
     }
 

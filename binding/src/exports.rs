@@ -42,7 +42,8 @@ fn with_arguments<R>(length: usize, read: impl FnOnce(&[u8]) -> R) -> Option<R> 
     ARGUMENTS.with(|arguments| read(arguments.bytes(length)))
 }
 
-/// Where JavaScript writes the text or list arguments of the next call, `length` bytes.
+/// Where JavaScript writes the text or list arguments of the next call, `length` bytes;
+/// null when the memory cannot be had.
 #[unsafe(no_mangle)]
 pub extern "C" fn arguments(length: usize) -> *mut u8 {
     ARGUMENTS.with(|arguments| arguments.reserve(length)).unwrap_or(core::ptr::null_mut())
@@ -122,10 +123,12 @@ pub extern "C" fn engine_connect(id: u32) -> *const u32 {
 
 /// The response head arrived: the argument buffer holds the Content-Type and the
 /// `Retry-After` value in UTF-8, one after the other, with byte lengths of -1 for absent.
+/// `status` is the number a (custom) fetch gave: one that is not a whole number a status
+/// can be goes to the engine as 0, which fails for good.
 #[unsafe(no_mangle)]
 pub extern "C" fn engine_response(
     id: u32,
-    status: u16,
+    status: f64,
     content_type_length: i32,
     retry_after_length: i32,
     now_ms: f64,
@@ -134,9 +137,15 @@ pub extern "C" fn engine_response(
     with_arguments(total, |bytes| {
         let (content_type, next) = optional(bytes, 0, content_type_length);
         let (retry_after, _) = optional(bytes, next, retry_after_length);
-        on(&ENGINES, id, |engine| engine.response(status, content_type, retry_after, now_ms))
+        on(&ENGINES, id, |engine| engine.response(status_code(status), content_type, retry_after, now_ms))
     })
     .unwrap_or(NOTHING.as_ptr())
+}
+
+/// `status` as a `u16` when it is one exactly, else 0.
+fn status_code(status: f64) -> u16 {
+    let code = status as u16;
+    if f64::from(code) == status { code } else { 0 }
 }
 
 /// The body ended.

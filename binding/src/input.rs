@@ -16,9 +16,14 @@ impl Input {
         Input { bytes: Vec::new() }
     }
 
-    /// Room for `length` bytes: their address, valid until the next call into the module.
+    /// Room for `length` bytes: their address, valid until the next call into the module;
+    /// null when the memory cannot be had (JavaScript checks, and writes nothing).
     pub fn reserve(&mut self, length: usize) -> *mut u8 {
         if self.bytes.len() < length {
+            let more = length - self.bytes.len();
+            if self.bytes.try_reserve_exact(more).is_err() {
+                return core::ptr::null_mut();
+            }
             self.bytes.resize(length, 0);
         }
         self.bytes.as_mut_ptr()

@@ -23,11 +23,14 @@
 //! | `n` + type | data | dispatch a message of a named type |
 //! | `M` + data | id | dispatch a `message` whose id is new: the last event id from now on |
 //! | `N` + type | data, id | the same for a message of a named type |
+//! | `I` + id | | the last event id changed with no message (engine, at a chunk's end) |
 //! | `k` + text | | a comment line |
 //! | `t` + milliseconds | | a valid `retry:` field (parser) |
 //! | `r` + delay ms | reason | reconnecting after the delay (engine) |
 //! | `f` + reason | `1` if retries ran out, else `0` | failed for good (engine) |
 //! | `s` + limit | | an event over `limit` bytes was skipped |
+//! | `i` + limit | | an event whose id is over `limit` bytes was skipped |
+//! | `x` + bytes | | an event was skipped: `bytes` more bytes of memory could not be had |
 
 // The module links no std: core and alloc (as does the crate without its browser feature).
 #![cfg_attr(target_arch = "wasm32", no_std)]

@@ -5,11 +5,12 @@ use crate::input::Input;
 use crate::tokens::Tokens;
 use wasm_eventsource::parser::Parser;
 
-/// A parser whose events are bounded to `max_event_size` bytes; NaN (`undefined`) or
-/// infinity leaves them unbounded.
+/// A parser whose events are bounded to `max_event_size` bytes: NaN (`undefined`) takes the
+/// default bound ([`wasm_eventsource::parser::DEFAULT_MAX_EVENT_SIZE`]), infinity none.
 pub fn bounded_parser(max_event_size: f64) -> Parser {
     match finite(max_event_size) {
         Some(limit) => Parser::new().with_max_event_size(limit.max(0.0) as usize),
+        None if max_event_size == f64::INFINITY => Parser::new().with_max_event_size(usize::MAX),
         None => Parser::new(),
     }
 }
@@ -22,8 +23,7 @@ pub struct ParserHandle {
 }
 
 impl ParserHandle {
-    /// A parser; `max_event_size` (bytes) bounds one event, NaN or infinity leaves it
-    /// unbounded.
+    /// A parser; `max_event_size` (bytes) bounds one event (see [`bounded_parser`]).
     pub fn new(max_event_size: f64) -> ParserHandle {
         ParserHandle {
             parser: bounded_parser(max_event_size),
@@ -32,7 +32,8 @@ impl ParserHandle {
         }
     }
 
-    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]).
+    /// Where JavaScript writes the next chunk of `length` bytes (see [`Input`]); null when
+    /// the memory cannot be had.
     pub fn input(&mut self, length: usize) -> *mut u8 {
         self.input.reserve(length)
     }

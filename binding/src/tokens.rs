@@ -31,12 +31,17 @@ impl Tokens {
 
     /// Appends one token: `tag` then `text`.
     pub fn push(&mut self, tag: char, text: &str) {
+        self.start_batch();
+        self.table.push(u32::from(tag));
+        self.field(text);
+    }
+
+    /// Empties the batch if it was published: the next token starts a new one.
+    fn start_batch(&mut self) {
         if self.published {
             self.published = false;
             self.clear();
         }
-        self.table.push(u32::from(tag));
-        self.field(text);
     }
 
     /// Appends a field to the previous token: its text goes to the ASCII or the wide string,
@@ -78,6 +83,10 @@ impl Tokens {
     /// its id is not the last one reported, `M` + data, id or `N` + type, data, id. Nothing
     /// is allocated unless the id grew.
     pub fn event(&mut self, event_type: &str, data: &str, id: &str) {
+        if data.len() > CAPACITY_KEPT && !self.has_room_for(data) {
+            self.number('x', data.len() as u64);
+            return;
+        }
         let new_id = id != self.reported_id;
         match (event_type.is_empty(), new_id) {
             (true, false) => self.push('m', data),
@@ -94,11 +103,33 @@ impl Tokens {
         }
     }
 
-    /// A skipped, oversized event.
+    /// `I` + `id` when the last event id is not the one JavaScript was last told.
+    pub fn last_event_id(&mut self, id: &str) {
+        if id != self.reported_id {
+            self.push('I', id);
+            self.reported_id.clear();
+            self.reported_id.push_str(id);
+        }
+    }
+
+    /// A skipped event: `s` + the size limit it passed, `i` + the id length limit, or `x` +
+    /// the bytes of memory that could not be had.
     pub fn skipped(&mut self, error: ParseError) {
         match error {
             ParseError::EventTooLarge { limit } => self.number('s', limit as u64),
+            ParseError::IdTooLarge { limit } => self.number('i', limit as u64),
+            ParseError::OutOfMemory { requested } => self.number('x', requested as u64),
+            _ => self.number('x', 0),
         }
+    }
+
+    /// Whether the string that `text` goes to can grow by its length: a large event whose copy
+    /// cannot be had is reported as skipped (`x`) instead of stopping the module. Smaller
+    /// fields fit in the capacity kept between batches.
+    fn has_room_for(&mut self, text: &str) -> bool {
+        self.start_batch();
+        let string = if is_ascii(text) { &mut self.ascii } else { &mut self.wide };
+        string.try_reserve(text.len()).is_ok()
     }
 
     /// Ends the batch and returns where it is: the address of six words, which are the

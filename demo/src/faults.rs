@@ -7,12 +7,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use wasm_eventsource::encoder::Frame;
+use wasm_eventsource::server::LastEventId;
 
 /// The size of the oversized event: larger than the demo's `maxEventSize` of 1 MiB.
 const OVERSIZED_BYTES: usize = 3 * 1024 * 1024;
 
-pub async fn fault(Path(kind): Path<String>, headers: HeaderMap) -> Response {
-    let first = sse::resume_from(&headers);
+pub async fn fault(Path(kind): Path<String>, last: LastEventId, headers: HeaderMap) -> Response {
+    let first = sse::resume_from(&last);
     let request = sse::request_event(&headers);
     match kind.as_str() {
         // Four events, then the connection breaks; the client resumes from its last id.

@@ -1,14 +1,17 @@
-//! Event-stream responses for the demo, written with the crate's own encoder, and the
-//! shutdown signal that ends every open stream so the server can stop cleanly.
+//! Event-stream responses for the demo, on the crate's `SseResponse` (headers, keep-alive
+//! comments), and the shutdown signal that ends every open stream so the server can stop
+//! cleanly.
 
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_core::Stream;
+use futures_util::StreamExt;
 use std::sync::LazyLock;
 use std::time::Duration;
-use tokio::sync::watch;
+use tokio::sync::{oneshot, watch};
 use wasm_eventsource::encoder::Frame;
+use wasm_eventsource::server::{LastEventId, SseResponse};
 
 static SHUTDOWN: LazyLock<watch::Sender<bool>> = LazyLock::new(|| watch::Sender::new(false));
 
@@ -25,6 +28,11 @@ pub async fn pause(duration: Duration) -> bool {
         _ = shutdown.wait_for(|down| *down) => {}
     }
     !*SHUTDOWN.borrow()
+}
+
+/// Resolves when the server is shutting down.
+pub async fn stopped() {
+    let _ = SHUTDOWN.subscribe().wait_for(|down| *down).await;
 }
 
 /// A frame's bytes; frames built here are always valid, so an error is a bug worth seeing.
@@ -44,13 +52,34 @@ pub fn request_event(headers: &HeaderMap) -> Bytes {
     bytes(&Frame::new().event_type("request").data(serde_json::Value::Object(seen).to_string()))
 }
 
-/// A 200 `text/event-stream` response streaming `body`.
+/// A 200 `text/event-stream` response ([`SseResponse`]) streaming `body`. An error in
+/// `body` breaks the connection, as the demo's drop buttons want: `SseResponse` itself only
+/// ends streams cleanly.
 pub fn stream(body: impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static) -> Response {
-    let mut response = Response::new(Body::from_stream(body));
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream; charset=utf-8"));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    let (failed, failure) = oneshot::channel();
+    let chunks = async_stream::stream! {
+        let mut body = Box::pin(body);
+        while let Some(chunk) = body.next().await {
+            match chunk {
+                Ok(chunk) => yield chunk,
+                Err(error) => {
+                    let _ = failed.send(error);
+                    return;
+                }
+            }
+        }
+    };
+    let (head, events) = SseResponse::encoded(chunks).into_response().into_parts();
+    let broken = async_stream::stream! {
+        let mut events = events.into_data_stream();
+        while let Some(chunk) = events.next().await {
+            yield chunk.map_err(std::io::Error::other);
+        }
+        if let Ok(error) = failure.await {
+            yield Err(error);
+        }
+    };
+    Response::from_parts(head, Body::from_stream(broken))
 }
 
 /// A JSON error answer, e.g. `400 {"error": "..."}`.
@@ -63,11 +92,10 @@ pub fn error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// The id after the client's `Last-Event-ID` (1 without one).
-pub fn resume_from(headers: &HeaderMap) -> u64 {
-    headers
-        .get("last-event-id")
-        .and_then(|value| value.to_str().ok())
+/// The id after the client's last event ID (1 without one).
+pub fn resume_from(last: &LastEventId) -> u64 {
+    last.0
+        .as_deref()
         .and_then(|value| value.trim().parse::<u64>().ok())
         .map_or(1, |last| last.saturating_add(1))
 }

@@ -9,6 +9,7 @@ use axum::response::Response;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::watch;
 use wasm_eventsource::encoder::Frame;
+use wasm_eventsource::server::LastEventId;
 
 /// Drops every open clock connection when pressed.
 #[derive(Clone)]
@@ -26,10 +27,10 @@ fn now_text() -> String {
 }
 
 /// `GET /demo/clock`: `id: n`, one a second, from the one after `Last-Event-ID`.
-pub async fn clock(State(demo): State<Demo>, headers: HeaderMap) -> Response {
+pub async fn clock(State(demo): State<Demo>, last: LastEventId, headers: HeaderMap) -> Response {
     let mut dropped = demo.drops.0.subscribe();
     dropped.mark_unchanged();
-    let first = sse::resume_from(&headers);
+    let first = sse::resume_from(&last);
     let request = sse::request_event(&headers);
     sse::stream(async_stream::stream! {
         yield Ok(sse::bytes(&Frame::new().retry(1000)));
@@ -59,7 +60,7 @@ pub async fn drop_clocks(State(demo): State<Demo>) -> StatusCode {
 /// `GET /demo/auth/stream`: needs `Authorization: Bearer <token>` from `/demo/auth/token`.
 /// Sends a tick a second and ends when the token expires, so the client reconnects with
 /// the fresh token its header function fetches.
-pub async fn authenticated(State(demo): State<Demo>, headers: HeaderMap) -> Response {
+pub async fn authenticated(State(demo): State<Demo>, last: LastEventId, headers: HeaderMap) -> Response {
     let token = headers
         .get("authorization")
         .and_then(|value| value.to_str().ok())
@@ -72,7 +73,7 @@ pub async fn authenticated(State(demo): State<Demo>, headers: HeaderMap) -> Resp
         response.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
         return response;
     };
-    let first = sse::resume_from(&headers);
+    let first = sse::resume_from(&last);
     let request = sse::request_event(&headers);
     sse::stream(async_stream::stream! {
         yield Ok(sse::bytes(&Frame::new().retry(500)));

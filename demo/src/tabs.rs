@@ -1,32 +1,71 @@
-//! The stream the tab-sharing panel opens from every tab: a tick twice a second, the same
-//! ids for every connection, whose data says how many connections of that client the
-//! server holds open right now.
+//! The stream the tab-sharing panel opens from every tab: a tick twice a second, published
+//! to one `MemoryHub` per client, so every connection gets the same ids and a resumed one
+//! the ticks it missed (up to [`MAX_REPLAY`]). A tick's data says how many connections of
+//! that client the server held open when it was published.
 
-use crate::Demo;
 use crate::sse;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
+use futures_util::StreamExt;
 use std::sync::Arc;
-use std::sync::LazyLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use wasm_eventsource::encoder::Frame;
+use wasm_eventsource::server::{Hub, LastEventId, MemoryHub, Message, Retention};
+
+use crate::Demo;
 
 /// How often the tab stream ticks.
 const TAB_TICK: Duration = Duration::from_millis(500);
 
 /// The most missed ticks a resumed connection is sent again.
-const MAX_REPLAY: u64 = 120;
+const MAX_REPLAY: usize = 120;
 
-/// When the ticks started: every connection shares their numbering.
-static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+/// One client's ticks and its open connections.
+#[derive(Clone)]
+struct Tab {
+    open: Arc<AtomicUsize>,
+    hub: MemoryHub,
+}
 
-/// Open tab-stream connections, per client.
-#[derive(Clone, Default)]
+impl Tab {
+    /// A tab stream whose ticker runs until the server shuts down.
+    fn start() -> Tab {
+        let tab = Tab {
+            open: Arc::default(),
+            hub: MemoryHub::new(Retention { max_events: MAX_REPLAY, ..Retention::default() }),
+        };
+        tokio::spawn(tab.clone().tick());
+        tab
+    }
+
+    /// Publishes `{"n": tick, "connections": open}`; the hub's ids are the tick numbers.
+    async fn tick(self) {
+        let mut n = 0u64;
+        while sse::pause(TAB_TICK).await {
+            n += 1;
+            let connections = self.open.load(Ordering::Relaxed);
+            let tick = serde_json::json!({ "n": n, "connections": connections });
+            if let Ok(message) = Message::json(&tick) {
+                let _ = self.hub.publish(message).await;
+            }
+        }
+    }
+}
+
+/// Open tab-stream connections and ticks, per client.
+#[derive(Clone)]
 pub struct TabCounts {
-    native: Arc<AtomicUsize>,
-    wasm: Arc<AtomicUsize>,
+    native: Tab,
+    wasm: Tab,
+}
+
+impl Default for TabCounts {
+    /// Starts both tickers (within the server's runtime).
+    fn default() -> Self {
+        TabCounts { native: Tab::start(), wasm: Tab::start() }
+    }
 }
 
 /// One open connection, counted until it is dropped.
@@ -38,40 +77,29 @@ impl Drop for Held {
     }
 }
 
-/// The number of the tick now (1 at start).
-fn current_tick() -> u64 {
-    let elapsed = START.elapsed().as_millis() / TAB_TICK.as_millis();
-    u64::try_from(elapsed).unwrap_or(u64::MAX).saturating_add(1)
-}
-
-/// `GET /demo/tabs/{native|wasm}`: ticks from now, or from the one after `Last-Event-ID`
-/// (at most [`MAX_REPLAY`] back), each `{"n": tick, "connections": open}`.
-pub async fn tabs(State(demo): State<Demo>, Path(client): Path<String>, headers: HeaderMap) -> Response {
-    let counter = match client.as_str() {
+/// `GET /demo/tabs/{native|wasm}`: ticks from now, or from the one after the last event ID.
+pub async fn tabs(State(demo): State<Demo>, Path(client): Path<String>, last: LastEventId) -> Response {
+    let tab = match client.as_str() {
         "native" => demo.tabs.native.clone(),
         "wasm" => demo.tabs.wasm.clone(),
         _ => return sse::error(StatusCode::NOT_FOUND, "the client is native or wasm"),
     };
-    counter.fetch_add(1, Ordering::Relaxed);
-    let held = Held(counter);
-    let now = current_tick();
-    let mut n = if headers.contains_key("last-event-id") {
-        sse::resume_from(&headers).max(now.saturating_sub(MAX_REPLAY))
-    } else {
-        now
+    tab.open.fetch_add(1, Ordering::Relaxed);
+    let held = Held(Arc::clone(&tab.open));
+    let mut ticks = match tab.hub.subscribe(last.0.as_deref()).await {
+        Ok(ticks) => ticks,
+        Err(error) => return sse::error(StatusCode::SERVICE_UNAVAILABLE, &error.to_string()),
     };
     sse::stream(async_stream::stream! {
-        let held = held;
+        let _held = held;
         yield Ok(sse::bytes(&Frame::new().retry(1000)));
         loop {
-            while n <= current_tick() {
-                let connections = held.0.load(Ordering::Relaxed);
-                let data = serde_json::json!({ "n": n, "connections": connections }).to_string();
-                yield Ok(sse::bytes(&Frame::new().id(n.to_string()).data(data)));
-                n += 1;
-            }
-            if !sse::pause(TAB_TICK / 4).await {
-                break;
+            tokio::select! {
+                tick = ticks.next() => match tick {
+                    Some(tick) => yield Ok(tick),
+                    None => break,
+                },
+                () = sse::stopped() => break,
             }
         }
     })

@@ -192,6 +192,7 @@ impl Connection {
                 Action::Skipped(ParseError::EventTooLarge { limit }) => {
                     self.out.push(Err(Error::EventTooLarge { limit }));
                 }
+                Action::Skipped(error) => self.out.push(Err(Error::Skipped(error))),
             }
         }
         self.shared.publish(&mut self.out, self.engine.ready_state(), self.engine.last_event_id());

@@ -16,3 +16,13 @@ export function collect(EventSource, url, count) {
     };
   });
 }
+
+/** The data of the first `count` events of a fetch of `url`, through `parseEvents`. */
+export async function collectParsed(parseEvents, url, count) {
+  const seen = [];
+  for await (const event of parseEvents(await fetch(url))) {
+    seen.push(event.data);
+    if (seen.length === count) break;
+  }
+  return seen;
+}

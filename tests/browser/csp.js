@@ -13,6 +13,8 @@ source.onmessage = (event) => {
     window.cspResult = { seen, violations };
   }
 };
-source.onerror = () => {
-  if (source.readyState === EventSource.CLOSED) window.cspResult = { seen, violations, failed: true };
+source.onerror = (event) => {
+  if (source.readyState === EventSource.CLOSED) {
+    window.cspResult = { seen, violations, failed: true, reason: event.reason, message: String(event.cause?.message) };
+  }
 };

@@ -189,3 +189,97 @@ test('comment events fire for a comment listener, with the text as data', async 
   }, url);
   assert.deepEqual(seen, [['beat 1', true], ['beat 2', true]]);
 });
+
+test('an event handler attribute keeps any object, calls only functions, and reads null for the rest, as native', async () => {
+  const url = rawUrl(env.server.primary, 'data: one\n\ndata: two\n\n', { key: freshKey(), end: 'hang' });
+  const outcome = await env.evaluate(async ([url]) => {
+    const run = (Source) =>
+      new Promise((resolve) => {
+        const source = new Source(url);
+        const reported = [];
+        const onError = (event) => reported.push(String(event.message));
+        window.addEventListener('error', onError);
+        const object = { handleEvent: () => reported.push('handleEvent called') };
+        source.onmessage = object;
+        const kept = source.onmessage === object;
+        source.onerror = 5;
+        const numberReads = source.onerror;
+        source.onopen = 'x';
+        const stringReads = source.onopen;
+        const seen = [];
+        source.addEventListener('message', (event) => {
+          seen.push(event.data);
+          if (seen.length === 2) {
+            source.close();
+            setTimeout(() => {
+              window.removeEventListener('error', onError);
+              resolve({ kept, numberReads, stringReads, seen, reported });
+            }, 20);
+          }
+        });
+      });
+    return { native: await run(window.NativeEventSource), wasm: await run(window.WasmEventSource) };
+  }, url);
+  assert.deepEqual(outcome.native, { kept: true, numberReads: null, stringReads: null, seen: ['one', 'two'], reported: [] });
+  assert.deepEqual(outcome.wasm, outcome.native);
+});
+
+test('platformEvents: branded events, re-dispatch, task timing and the platform listener list, exactly as native', async () => {
+  const url = rawUrl(env.server.primary, 'data: 1\n\ndata: 2\n\n', { key: freshKey(), end: 'hang' });
+  const outcome = await env.evaluate(async ([url]) => {
+    const attempt = (run) => {
+      try {
+        return run();
+      } catch (error) {
+        return `throws ${error.name}`;
+      }
+    };
+    const run = (Source, init) =>
+      new Promise((resolve) => {
+        const source = new Source(url, init);
+        const order = [];
+        const seen = { order, branded: [], redispatch: [], during: [], behindTheBack: [], removedBehindTheBack: [] };
+        const behind = (event) => seen.behindTheBack.push(event.data);
+        const removed = (event) => seen.removedBehindTheBack.push(event.data);
+        EventTarget.prototype.addEventListener.call(source, 'message', behind);
+        source.addEventListener('message', removed);
+        EventTarget.prototype.removeEventListener.call(source, 'message', removed);
+        const other = new EventTarget();
+        other.addEventListener('message', (event) => seen.redispatch.push(`other got ${event.data}`));
+        source.addEventListener('message', (event) => {
+          order.push(`message-${event.data}`);
+          queueMicrotask(() => order.push(`tick-${event.data}`));
+          const data = Object.getOwnPropertyDescriptor(MessageEvent.prototype, 'data').get;
+          seen.branded.push(attempt(() => data.call(event)), attempt(() => Event.prototype.composedPath.call(event).length));
+          seen.during.push(attempt(() => other.dispatchEvent(event)));
+          if (event.data === '2') {
+            setTimeout(() => {
+              seen.redispatch.push(attempt(() => other.dispatchEvent(event)));
+              source.close();
+              resolve(seen);
+            }, 20);
+          }
+        });
+      });
+    return {
+      native: await run(window.NativeEventSource),
+      platform: await run(window.WasmEventSource, { platformEvents: true }),
+      ours: await run(window.WasmEventSource),
+    };
+  }, url);
+  const { native, platform, ours } = outcome;
+  assert.deepEqual(native.order, ['message-1', 'tick-1', 'message-2', 'tick-2'], 'each event is a task of its own');
+  assert.deepEqual(native.branded, ['1', 1, '2', 1]);
+  assert.deepEqual(native.during, ['throws InvalidStateError', 'throws InvalidStateError']);
+  assert.deepEqual(native.redispatch, ['other got 2', true]);
+  assert.deepEqual(native.behindTheBack, ['1', '2']);
+  assert.deepEqual(native.removedBehindTheBack, []);
+  assert.deepEqual(platform, native, 'platformEvents: exactly as native');
+  // The default dispatch, and how it differs (the README's table says the same).
+  assert.deepEqual(ours.branded, ['throws TypeError', 'throws TypeError', 'throws TypeError', 'throws TypeError']);
+  assert.deepEqual(ours.during, ['throws TypeError', 'throws TypeError']);
+  assert.deepEqual(ours.redispatch, ['throws TypeError']);
+  assert.deepEqual(ours.behindTheBack, []);
+  assert.deepEqual(ours.removedBehindTheBack, ['1', '2']);
+  assert.deepEqual([...ours.order].sort(), [...native.order].sort(), 'the same events and ticks');
+});

@@ -173,14 +173,14 @@ test('an unread failed body is let go at the next attempt and at close(); a read
   assert.ok(text.took >= 1200 && text.took < 5000, `took ${Math.round(text.took)} ms`);
 });
 
-test('a custom fetch that returns no Response, or a body that is not a stream, gives error events', async () => {
+test('a custom fetch that returns no Response, or a body that is not a stream, fails the source for good', async () => {
   const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=2&end=hang`;
   const outcome = await evaluate(async ([url]) => {
     const unhandled = [];
     window.addEventListener('unhandledrejection', (event) => unhandled.push(String(event.reason)));
     const firstError = (fetch) =>
       new Promise((resolve) => {
-        const source = new window.WasmEventSource(url, { fetch, retry: { maxRetries: 0 } });
+        const source = new window.WasmEventSource(url, { fetch, retry: { initialDelay: 10 } });
         source.onerror = (event) => resolve({ reason: event.reason, cause: String(event.cause), readyState: source.readyState });
       });
     const stringBody = () => Promise.resolve({ status: 200, headers: { 'content-type': 'text/event-stream' }, body: 'data: x\n\n' });
@@ -196,7 +196,7 @@ test('a custom fetch that returns no Response, or a body that is not a stream, g
     await new Promise((resolve) => setTimeout(resolve, 50));
     return { results, data, unhandled };
   }, url);
-  assert.deepEqual(outcome.results.map((r) => [r.reason, r.readyState]), [['network', 2], ['network', 2]]);
+  assert.deepEqual(outcome.results.map((r) => [r.reason, r.readyState]), [['request', 2], ['request', 2]], 'not retried');
   assert.match(outcome.results[0].cause, /TypeError: .*did not resolve to a Response/);
   assert.match(outcome.results[1].cause, /TypeError: .*not a ReadableStream/);
   assert.equal(outcome.data, '1');

@@ -32,17 +32,33 @@ test('close() ends a loop at once: events it had not taken are not yielded', asy
   assert.deepEqual(outcome, { first: '1', dispatched: 5, after: { value: undefined, done: true }, again: { value: undefined, done: true } });
 });
 
-test('an abort ends a loop at once too', async () => {
-  const after = await env.evaluate(async ([url]) => {
+test("an abort ends a loop at once by throwing the signal's reason, as fetch does; close() ends it quietly", async () => {
+  const outcome = await env.evaluate(async ([url]) => {
     const controller = new AbortController();
     const source = new window.WasmEventSource(url, { signal: controller.signal });
     const iterator = source[Symbol.asyncIterator]();
     await iterator.next();
     await new Promise((resolve) => setTimeout(resolve, 200));
     controller.abort();
-    return iterator.next();
+    const thrown = await iterator.next().then(
+      (result) => ({ result }),
+      (error) => ({ name: error.name, isReason: error === controller.signal.reason }),
+    );
+    const again = await iterator.next();
+    const later = await new window.WasmEventSource(url, { signal: controller.signal })[Symbol.asyncIterator]().next().then(
+      (result) => ({ result }),
+      (error) => ({ name: error.name }),
+    );
+    const closed = new window.WasmEventSource(url);
+    const quiet = closed[Symbol.asyncIterator]();
+    await quiet.next();
+    closed.close();
+    return { thrown, again, later, quiet: await quiet.next() };
   }, counter('&count=5'));
-  assert.deepEqual(after, { value: undefined, done: true });
+  assert.deepEqual(outcome.thrown, { name: 'AbortError', isReason: true });
+  assert.deepEqual(outcome.again, { value: undefined, done: true }, 'then done');
+  assert.deepEqual(outcome.later, { name: 'AbortError' }, 'a loop on a source made with an aborted signal throws too');
+  assert.deepEqual(outcome.quiet, { value: undefined, done: true });
 });
 
 test('a failure ends a loop after the events it had queued, then throws once', async () => {

@@ -37,6 +37,7 @@ const NPM_FILES = [
   'js/parse.js',
   'js/replay.js',
   'js/shared.js',
+  'js/tasks.js',
   'js/tokens.js',
   'js/wasm.js',
   'package.json',
@@ -71,6 +72,16 @@ test('the npm tarball holds exactly the package files', async () => {
   assert.deepEqual(packed.files.map((file) => file.path).sort(), NPM_FILES);
   const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   assert.equal(manifest.scripts.prepack, 'bash scripts/build.sh', 'packing builds pkg/ first');
+});
+
+test('the tarball passes publint and arethetypeswrong (an ES module package: no CommonJS entry)', async () => {
+  const { dir, packed } = await install();
+  const tarball = join(dir, packed.filename);
+  const { stdout: lint } = await run(join(root, 'node_modules/.bin/publint'), ['run', tarball, '--strict']);
+  assert.match(lint, /All good!/, lint);
+  // Exits non-zero on any problem but the one an ES module package has by design (a
+  // require() of it resolves to ESM).
+  await run(join(root, 'node_modules/.bin/attw'), [tarball, '--profile', 'esm-only', '--exclude-entrypoints', './wasm_eventsource.wasm']);
 });
 
 for (const [runtime, command, args] of [

@@ -1,7 +1,8 @@
-// A dedicated module worker that streams events and posts them back to the page.
-import { EventSource } from '/js/index.js';
-import { collect } from './collect.js';
+// A dedicated module worker that streams events with the EventSource class, or parses a
+// fetched body with parseEvents, and posts the data back to the page.
+import { EventSource, parseEvents } from '/js/index.js';
+import { collect, collectParsed } from './collect.js';
 
-self.onmessage = async ({ data: { url, count } }) => {
-  self.postMessage(await collect(EventSource, url, count));
+self.onmessage = async ({ data: { url, count, parse } }) => {
+  self.postMessage(await (parse ? collectParsed(parseEvents, url, count) : collect(EventSource, url, count)));
 };

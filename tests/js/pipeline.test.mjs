@@ -8,17 +8,18 @@ import { runInNewContext } from 'node:vm';
 
 import '../../js/node.js';
 import { Engine } from '../../js/handles.js';
-import { feedChunk, readTokens, walkTokens } from '../../js/tokens.js';
-import { loadWasm, wasmMemory } from '../../js/wasm.js';
+import { DEFAULT_RECONNECT_MS } from '../../js/options.js';
+import { feedChunk, walkTokens } from '../../js/tokens.js';
+import { loadWasm, wasmExports } from '../../js/wasm.js';
 
 await loadWasm();
-const memory = wasmMemory();
+const { memory } = wasmExports();
 const encoder = new TextEncoder();
 
-/** The batch at `address` as its tokens' texts: tag and text, then any other fields apart. */
-function tokens(address) {
+/** A batch as its tokens' texts: tag and text, then any other fields apart. */
+function tokens(batch) {
   const out = [];
-  walkTokens(readTokens(address), (tag, text, field, third) => {
+  walkTokens(batch, (tag, text, field, third) => {
     out.push(String.fromCharCode(tag) + text);
     if (field !== undefined) out.push(field);
     if (third !== undefined) out.push(third);
@@ -26,11 +27,11 @@ function tokens(address) {
   return out;
 }
 
-/** Hands `bytes` to the engine `e` as one chunk; returns its batch's address. */
+/** Hands `bytes` to the engine `e` as one chunk; returns its batch. */
 const chunk = feedChunk;
 
 /** The same, joined with CR. */
-const t = (address) => tokens(address).join('\r');
+const t = (batch) => tokens(batch).join('\r');
 
 /** An engine with no jitter, so delays are exact. */
 function engine({ maxEventSize, lastEventId, retryOnStatus = [], maxRetries } = {}) {
@@ -60,11 +61,10 @@ test('messages cross as one token each, with the id when it changed', () => {
 test('text that is not all ASCII crosses in the wide string, in its place among the rest', () => {
   const e = opened();
   const body = 'id: é1\nevent: ☃\ndata: a\n\ndata: ü😀x\n\n: ✓ ok\nevent: t\ndata: 😀\n\nid: 2\ndata: plain\n\ndata: \uFEFFbom\n\n';
-  const address = chunk(e, encoder.encode(body));
-  const batch = readTokens(address);
+  const batch = chunk(e, encoder.encode(body));
   assert.equal(batch.ascii, 'atplain2', 'the ASCII fields, one after another');
   assert.equal(batch.wide, '☃é1ü😀x✓ ok😀\uFEFFbom', 'the others, the BOM kept');
-  assert.deepEqual(tokens(address), ['N☃', 'a', 'é1', 'mü😀x', 'k✓ ok', 'nt', '😀', 'Mplain', '2', 'm\uFEFFbom']);
+  assert.deepEqual(tokens(chunk(opened(), encoder.encode(body))), ['N☃', 'a', 'é1', 'mü😀x', 'k✓ ok', 'nt', '😀', 'Mplain', '2', 'm\uFEFFbom']);
 });
 
 test('wide fields of every length and char width are sliced whole', () => {
@@ -83,7 +83,7 @@ test('a field that starts the wide string with U+FEFF keeps it', () => {
 
 test('a batch walks whole while a visit reads the next one', () => {
   const e = opened();
-  const outer = readTokens(chunk(e, encoder.encode('data: a\n\nevent: x\ndata: b\n\ndata: c\n\n')));
+  const outer = (chunk(e, encoder.encode('data: a\n\nevent: x\ndata: b\n\ndata: c\n\n')));
   const seen = [];
   walkTokens(outer, (tag, text, field) => {
     seen.push(String.fromCharCode(tag) + text + (field ?? ''));
@@ -172,9 +172,9 @@ test('the module imports nothing and exports only its memory and handle calls', 
 
 test('text and statuses cross whole through the argument buffer', () => {
   assert.equal(t(engine({ lastEventId: 'é☃😀' }).connect()), 'cé☃😀');
-  const e = engine({ retryOnStatus: [500, 503, 65535] });
+  const e = engine({ retryOnStatus: [500, 503, 599] });
   e.connect();
-  assert.equal(t(e.response(65535, 'text/plain', '7', Date.now())), 'r7000\rstatus');
+  assert.equal(t(e.response(599, 'text/plain', '7', Date.now())), 'r7000\rstatus');
   assert.equal(t(e.retryTimer()), 'c');
   assert.equal(t(e.response(500, undefined, undefined, Date.now())), 'r2000\rstatus', 'the second retry');
   assert.equal(t(e.retryTimer()), 'c');
@@ -240,4 +240,18 @@ test('both entries export exactly the values index.d.ts declares', async () => {
   const browser = await import('../../js/index.js');
   assert.deepEqual(Object.keys(node).sort(), declared);
   assert.deepEqual(Object.keys(browser).sort(), declared);
+});
+
+test("JavaScript's default reconnection time is the engine's", () => {
+  const e = new Engine(undefined, undefined, undefined, 0, undefined, [], undefined, undefined, 7);
+  e.connect();
+  e.response(200, 'text/event-stream', undefined, Date.now());
+  assert.equal(t(e.end()), `r${DEFAULT_RECONNECT_MS}\rended`);
+});
+
+test('an id that moves with no message is told at the end of its chunk', () => {
+  const e = opened();
+  assert.equal(t(chunk(e, encoder.encode('data: a\n\nid: 2\n\n'))), 'ma\rI2');
+  assert.equal(t(chunk(e, encoder.encode('data: b\n\n'))), 'mb', 'told once');
+  assert.equal(t(chunk(e, encoder.encode('id\n\n'))), 'I', 'an empty id resets it');
 });

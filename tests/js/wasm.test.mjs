@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { instantiate, loadWasm, preloadWasm, setWasmLoader } from '../../js/wasm.js';
+import { EventSource } from '../../js/node.js';
+import { dropInstance, instantiate, loadWasm, preloadWasm, setWasmLoader, useWasm, wasmExports } from '../../js/wasm.js';
 
 const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));
 const served = (type, status = 200) => new Response(status === 200 ? bytes : 'missing', { status, headers: { 'content-type': type } });
@@ -45,4 +46,47 @@ test('a preload that fails, even at once, is dropped, and the next load tries ag
   await new Promise((resolve) => setTimeout(resolve, 10));
   setWasmLoader(() => instantiate(bytes));
   assert.ok(works(await loadWasm()));
+});
+
+test('useWasm takes the module as bytes, a compiled Module, a Response or a URL', async () => {
+  const { createServer } = await import('node:http');
+  const server = createServer((request, response) => response.writeHead(200, { 'content-type': 'application/wasm' }).end(bytes));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${server.address().port}/wasm_eventsource.wasm`;
+  try {
+    for (const source of [bytes, new WebAssembly.Module(bytes), served('application/wasm'), url, new URL(url)]) {
+      useWasm(source);
+      dropInstance(wasmExports());
+      assert.ok(works(await loadWasm()), Object.prototype.toString.call(source));
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test('a loader that throws at once (an iife bundle has no import.meta.url) fails the source, never the constructor', async () => {
+  setWasmLoader(() => {
+    throw new TypeError('Invalid URL');
+  });
+  dropInstance(wasmExports());
+  const source = new EventSource('http://127.0.0.1:9/');
+  const error = await new Promise((resolve) => (source.onerror = resolve));
+  assert.equal(error.reason, 'wasm-load');
+  assert.match(error.cause.message, /could not be loaded \(Invalid URL\)/);
+  assert.equal(source.readyState, EventSource.CLOSED);
+  useWasm(bytes);
+});
+
+test('useWasm replaces a load under way: the load it replaced gives way whatever its outcome', async () => {
+  for (const outcome of ['fails', 'succeeds']) {
+    let finish;
+    setWasmLoader(() => new Promise((resolve, reject) => (finish = () => (outcome === 'fails' ? reject(new Error('404')) : resolve(instantiate(bytes))))));
+    dropInstance(wasmExports());
+    const first = loadWasm();
+    let replaced = false;
+    useWasm(new Promise((resolve) => setTimeout(() => ((replaced = true), resolve(bytes)), 20)));
+    finish();
+    assert.ok(works(await first), outcome);
+    assert.ok(replaced, 'the replacing load was waited for');
+  }
 });

@@ -6,6 +6,7 @@ import {
   EventStreamParser,
   EventTooLargeError,
   parseEvents,
+  useWasm,
   type ParsedEvent,
   EventSourceErrorEvent,
   type EventSourceInit,
@@ -28,6 +29,8 @@ const init: EventSourceInit = {
   lastEventId: '41',
   share: 'prices',
   pauseWhenHidden: true,
+  platformEvents: true,
+  reconnect: true,
 };
 new EventSource('/feed', { share: true });
 
@@ -121,3 +124,6 @@ new EventSource('/x', { share: 1 });
 new EventSource();
 
 void [state, closed, iterate, parse];
+
+useWasm(new URL('/static/wasm_eventsource.wasm', 'https://example.com'));
+useWasm(new WebAssembly.Module(new Uint8Array(8)));

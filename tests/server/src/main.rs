@@ -13,6 +13,7 @@ mod requests;
 mod scenarios;
 
 use axum::Router;
+use axum::extract::RawQuery;
 use axum::routing::{any, get};
 use std::path::PathBuf;
 use tokio::io::AsyncReadExt;
@@ -43,9 +44,14 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
 }
 
 /// A page under the strictest CSP the package supports: scripts only from this origin, and
-/// WebAssembly compilation allowed (`'wasm-unsafe-eval'`), nothing inline, no eval.
-async fn strict_csp_page() -> impl axum::response::IntoResponse {
-    let policy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'";
+/// WebAssembly compilation allowed (`'wasm-unsafe-eval'`), nothing inline, no eval. With
+/// `?wasm=no`, WebAssembly is not allowed either, which the package must report clearly.
+async fn strict_csp_page(RawQuery(query): RawQuery) -> impl axum::response::IntoResponse {
+    let policy = if query.as_deref() == Some("wasm=no") {
+        "default-src 'self'; script-src 'self'; connect-src 'self'"
+    } else {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
+    };
     (
         [
             (axum::http::header::CONTENT_SECURITY_POLICY, policy),
