@@ -159,8 +159,9 @@ function sizeTable(sizes) {
 }
 
 /** The ratios the chart shows and the targets check. */
-function mainRatios(native, parse, streams, e2e) {
+function mainRatios(native, parse, streams, e2e, clients) {
   const nat = byFixture(native.rows);
+  const cli = byFixture(clients.rows);
   const str = byFixture(streams.rows);
   const brw = byFixture(parse.rows);
   const end = byFixture(e2e.rows);
@@ -180,6 +181,8 @@ function mainRatios(native, parse, streams, e2e) {
       value: pick(str, 'LLM tokens (~40 B events)', 'eventsource-parser EventSourceParserStream', 'wasm-eventsource EventStreamParser'),
       goal: null,
     },
+    { label: 'native end to end, 64-byte events: vs reqwest-eventsource', value: pick(cli, '64-byte events', 'reqwest-eventsource'), goal: 2 },
+    { label: 'native end to end, 64-byte events: vs eventsource-client', value: pick(cli, '64-byte events', 'eventsource-client'), goal: 2 },
   ];
 }
 
@@ -194,7 +197,10 @@ function targets(native, sizes, ratios) {
   const mark = (ok) => (ok ? 'met' : '**not met**');
   const rows = [
     ['native parser, mixed fixture: ≥ 3× eventsource-stream', ratioText(ratios[0].value), mark(ratios[0].value >= 3)],
+    ['native parser, mixed fixture: ≥ 1× sse-stream', ratioText(ratios[1].value), mark(ratios[1].value >= 1)],
     ['native parser, 1 KiB lines: ≥ 1 GB/s', `${gbps.toFixed(2)} GB/s`, mark(gbps >= 1)],
+    ['native EventSource end to end, 64-byte events: ≥ 2× reqwest-eventsource', ratioText(ratios[8].value), mark(ratios[8].value >= 2)],
+    ['native EventSource end to end, 64-byte events: ≥ 2× eventsource-client', ratioText(ratios[9].value), mark(ratios[9].value >= 2)],
     ['8 MiB line in 1-byte chunks within 3× of one chunk', `${linear.toFixed(1)}×`, mark(linear <= 3)],
     ['browser parse: ≥ 1.5× eventsource-parser (mixed)', ratioText(ratios[2].value), mark(ratios[2].value >= 1.5)],
     ['end to end under Playwright: ≥ the native EventSource (slowed there: see below)', ratioText(ratios[4].value), mark(ratios[4].value >= 1)],
@@ -226,8 +232,8 @@ const FANOUT_NAMES = {
   broadcast: 'axum `Sse` over a tokio `broadcast` channel',
 };
 
-export function renderReport({ native, fanout, parse, streams, e2e, honest, sizes, info, command, minutes }) {
-  const ratios = mainRatios(native, parse, streams, e2e);
+export function renderReport({ native, clients, fanout, parse, streams, e2e, honest, sizes, info, command, minutes }) {
+  const ratios = mainRatios(native, parse, streams, e2e, clients);
   const versions = Object.entries(info.versions).map(([name, version]) => `${name} ${version}`).join(', ');
   const markdown = `# Benchmarks
 
@@ -254,6 +260,15 @@ same chunks. \`sse-stream\` rejects invalid UTF-8 instead of replacing it (not s
 
 ${throughputTable(native, 'wasm-eventsource')}
 
+## Native end to end (tokio, loopback)
+
+Each client reads the same stream of events from one local server over loopback, in one
+process on a multi-threaded tokio runtime, the clients taking turns
+(\`cargo bench --features native --bench clients\`); a run is timed from building the client to
+its last event. Ours is the native \`EventSource\` (reqwest underneath); the peers are
+reqwest-eventsource (reqwest) and eventsource-client (hyper), each yielding owned events.
+
+${throughputTable(clients, 'wasm-eventsource')}
 ## Fan-out: one server, ${fanout.subscribers.toLocaleString('en')} subscribers
 
 \`cargo bench --bench fanout --features axum\`: each server runs in a process of its own, with

@@ -39,6 +39,16 @@ async function nativeBench() {
   return JSON.parse(await readFile(out, 'utf8'));
 }
 
+async function clientsBench() {
+  log('native EventSource end to end (cargo bench --bench clients)');
+  const out = `${root}target/bench-clients.json`;
+  // The smoke run only checks that it works: the test build's dev profile saves compiling
+  // reqwest, hyper and rustls again with optimisations.
+  const profile = smoke ? ['--profile', 'dev'] : [];
+  await command('cargo', ['bench', '--quiet', ...profile, '--features', 'native', '--bench', 'clients', '--', ...(smoke ? ['--smoke'] : []), '--out', out]);
+  return JSON.parse(await readFile(out, 'utf8'));
+}
+
 const PEERS = {
   'eventsource-parser': 'export { createParser } from "eventsource-parser";',
   eventsource: 'export { EventSource } from "eventsource";',
@@ -148,6 +158,8 @@ async function machine() {
     versions: {
       'eventsource-stream': crateVersion('eventsource-stream'),
       'sse-stream': crateVersion('sse-stream'),
+      'reqwest-eventsource': crateVersion('reqwest-eventsource'),
+      'eventsource-client': crateVersion('eventsource-client'),
       axum: crateVersion('axum'),
       'eventsource-parser': await peerVersion('eventsource-parser'),
       eventsource: await peerVersion('eventsource'),
@@ -159,6 +171,7 @@ async function machine() {
 const started = Date.now();
 await mkdir(outDir, { recursive: true });
 const native = await nativeBench();
+const clients = await clientsBench();
 const fanout = await fanoutBench();
 log('bundling peers');
 const peerSizes = await bundlePeers();
@@ -166,7 +179,7 @@ const { parse, streams, e2e, honest, chromium: chromiumVersion } = await browser
 const sizes = { ours: await ourSize(), peers: peerSizes };
 const info = { ...(await machine()), chromium: chromiumVersion, smoke, date: new Date().toISOString().slice(0, 10) };
 const command_ = smoke ? 'node benches/run.mjs --smoke' : 'npm run bench';
-const report = renderReport({ native, fanout, parse, streams, e2e, honest, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
+const report = renderReport({ native, clients, fanout, parse, streams, e2e, honest, sizes, info, command: command_, minutes: (Date.now() - started) / 60000 });
 // The endurance figures come from `npm run soak`, not from this run; they are kept as written.
 const endurance = await readFile(`${root}benches/endurance.md`, 'utf8');
 await writeFile(`${outDir}/BENCHMARKS.md`, `${report.markdown.trimEnd()}\n\n${endurance}`);

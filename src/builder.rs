@@ -1,9 +1,11 @@
 //! The configuration of a Rust `EventSource`: plain data, available on every target so that
-//! code rendered on a server can build it too (only starting a connection needs a browser).
+//! code rendered on a server can build it too (only starting a connection needs a
+//! transport: the browser's `fetch()` on wasm32, tokio and reqwest natively).
 
 use crate::engine::RetryPolicy;
+use crate::event::Error;
+use crate::parser::Parser;
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::future::Future;
@@ -11,7 +13,19 @@ use core::pin::Pin;
 use core::time::Duration;
 
 /// Computes extra request headers before every (re)connect.
-pub(crate) type HeadersFn = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>>>>>;
+///
+/// In the browser there are no threads, so the function may hold anything (`Rc`, `JsValue`).
+/// Natively the connection runs as a tokio task, which a multi-threaded runtime moves between
+/// worker threads, so there the function must be `Send + Sync` and its future `Send`. The
+/// bound follows the target, never a feature, so enabling `native` cannot break code that
+/// builds a builder for server-side rendering on the same target.
+#[cfg(target_arch = "wasm32")]
+pub(crate) type HeadersFn = alloc::rc::Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>>>>>;
+/// Computes extra request headers before every (re)connect (see the wasm32 definition for
+/// why natively it is `Send + Sync`).
+#[cfg(not(target_arch = "wasm32"))]
+pub(crate) type HeadersFn =
+    alloc::sync::Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Vec<(String, String)>> + Send>> + Send + Sync>;
 
 /// A request body, sent again on every reconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,8 +56,14 @@ impl From<Vec<u8>> for Body {
 
 /// Configures a Rust `EventSource` (see `EventSource::builder`); `build()` connects.
 #[derive(Clone)]
-// Only `build()`, which needs a browser, reads the fields.
-#[cfg_attr(not(all(target_arch = "wasm32", feature = "browser")), allow(dead_code))]
+// Only `build()`, which needs a transport, reads the fields.
+#[cfg_attr(
+    not(any(
+        all(target_arch = "wasm32", feature = "browser"),
+        all(not(target_arch = "wasm32"), feature = "native")
+    )),
+    allow(dead_code)
+)]
 pub struct EventSourceBuilder {
     pub(crate) url: String,
     pub(crate) method: String,
@@ -56,12 +76,16 @@ pub struct EventSourceBuilder {
     pub(crate) stall_timeout: Option<Duration>,
     pub(crate) max_event_size: Option<usize>,
     pub(crate) max_queued_events: usize,
+    pub(crate) max_error_body_size: usize,
     pub(crate) last_event_id: Option<String>,
     pub(crate) last_event_id_param: Option<String>,
 }
 
 /// How many items the stream holds for a slow consumer before reading pauses.
 const DEFAULT_MAX_QUEUED_EVENTS: usize = 1000;
+
+/// How much of a failed response's body an error carries, unless chosen.
+pub(crate) const DEFAULT_MAX_ERROR_BODY_SIZE: usize = 64 * 1024;
 
 impl EventSourceBuilder {
     /// A builder for a source on `url` (relative URLs resolve against the page); the same
@@ -83,6 +107,7 @@ impl EventSourceBuilder {
             stall_timeout: None,
             max_event_size: None,
             max_queued_events: DEFAULT_MAX_QUEUED_EVENTS,
+            max_error_body_size: DEFAULT_MAX_ERROR_BODY_SIZE,
             last_event_id: None,
             last_event_id_param: None,
         }
@@ -90,8 +115,9 @@ impl EventSourceBuilder {
 
     /// Adds a request header (sent on every request).
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").header("Authorization", "Bearer abc").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").header("Authorization", "Bearer abc");
     /// ```
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
@@ -104,7 +130,21 @@ impl EventSourceBuilder {
     /// ```ignore
     /// EventSource::builder("/events").headers_fn(|| vec![("Authorization".into(), current_token())]).build()?;
     /// ```
+    #[cfg(target_arch = "wasm32")]
     pub fn headers_fn(self, make: impl Fn() -> Vec<(String, String)> + 'static) -> Self {
+        self.headers_async(move || core::future::ready(make()))
+    }
+
+    /// Computes headers before every (re)connect, e.g. to send a fresh token; they win
+    /// over fixed ones of the same name. Natively the function must be `Send + Sync`.
+    ///
+    /// ```no_run
+    /// # fn current_token() -> String { String::new() }
+    /// let builder = wasm_eventsource::EventSourceBuilder::new("https://example.com/events")
+    ///     .headers_fn(|| vec![("Authorization".into(), current_token())]);
+    /// ```
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn headers_fn(self, make: impl Fn() -> Vec<(String, String)> + Send + Sync + 'static) -> Self {
         self.headers_async(move || core::future::ready(make()))
     }
 
@@ -113,19 +153,39 @@ impl EventSourceBuilder {
     /// ```ignore
     /// EventSource::builder("/events").headers_async(|| async { vec![("Authorization".into(), refresh().await)] }).build()?;
     /// ```
+    #[cfg(target_arch = "wasm32")]
     pub fn headers_async<F, Fut>(mut self, make: F) -> Self
     where
         F: Fn() -> Fut + 'static,
         Fut: Future<Output = Vec<(String, String)>> + 'static,
     {
-        self.headers_fn = Some(Rc::new(move || Box::pin(make())));
+        self.headers_fn = Some(alloc::rc::Rc::new(move || Box::pin(make())));
+        self
+    }
+
+    /// Like [`EventSourceBuilder::headers_fn`], for headers that take a request to get.
+    /// Natively the function and its future must be `Send` (the connection is a tokio task).
+    ///
+    /// ```no_run
+    /// # async fn refresh() -> String { String::new() }
+    /// let builder = wasm_eventsource::EventSourceBuilder::new("https://example.com/events")
+    ///     .headers_async(|| async { vec![("Authorization".into(), refresh().await)] });
+    /// ```
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn headers_async<F, Fut>(mut self, make: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Vec<(String, String)>> + Send + 'static,
+    {
+        self.headers_fn = Some(alloc::sync::Arc::new(move || Box::pin(make())));
         self
     }
 
     /// The HTTP method (`GET` by default; `POST` once a body is set, unless chosen).
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").method("PUT").body("x").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").method("PUT").body("x");
     /// ```
     pub fn method(mut self, method: impl Into<String>) -> Self {
         self.method = method.into();
@@ -134,8 +194,9 @@ impl EventSourceBuilder {
 
     /// The request body, sent again on every reconnect.
     ///
-    /// ```ignore
-    /// EventSource::builder("/chat").body(r#"{"prompt":"hi"}"#).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/chat").body(r#"{"prompt":"hi"}"#);
     /// ```
     pub fn body(mut self, body: impl Into<Body>) -> Self {
         self.body = Some(body.into());
@@ -144,8 +205,9 @@ impl EventSourceBuilder {
 
     /// Adds a query parameter to the URL (replacing one of the same name).
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").query("room", "42").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").query("room", "42");
     /// ```
     pub fn query(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.query.push((name.into(), value.into()));
@@ -154,8 +216,9 @@ impl EventSourceBuilder {
 
     /// Sends cookies and credentials cross-origin.
     ///
-    /// ```ignore
-    /// EventSource::builder("https://api.example.com/events").with_credentials(true).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("https://api.example.com/events").with_credentials(true);
     /// ```
     pub fn with_credentials(mut self, with_credentials: bool) -> Self {
         self.with_credentials = with_credentials;
@@ -164,8 +227,9 @@ impl EventSourceBuilder {
 
     /// How reconnects are paced.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").retry(RetryPolicy { max_retries: Some(5), ..RetryPolicy::default() }).build()?;
+    /// ```
+    /// use wasm_eventsource::{EventSourceBuilder, RetryPolicy};
+    /// let builder = EventSourceBuilder::new("/events").retry(RetryPolicy { max_retries: Some(5), ..RetryPolicy::default() });
     /// ```
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;
@@ -174,8 +238,10 @@ impl EventSourceBuilder {
 
     /// Reconnects when no byte arrived for this long.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").stall_timeout(Duration::from_secs(45)).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// use std::time::Duration;
+    /// let builder = EventSourceBuilder::new("/events").stall_timeout(Duration::from_secs(45));
     /// ```
     pub fn stall_timeout(mut self, timeout: Duration) -> Self {
         self.stall_timeout = Some(timeout);
@@ -184,8 +250,9 @@ impl EventSourceBuilder {
 
     /// Bounds one event, in bytes; a larger one yields [`crate::Error::EventTooLarge`] and is skipped.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").max_event_size(1 << 20).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").max_event_size(1 << 20);
     /// ```
     pub fn max_event_size(mut self, bytes: usize) -> Self {
         self.max_event_size = Some(bytes);
@@ -197,18 +264,34 @@ impl EventSourceBuilder {
     /// body until the consumer is halfway caught up, so TCP flow control slows the server
     /// instead of memory growing. A paused read does not count towards the stall timeout.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").max_queued_events(100).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").max_queued_events(100);
     /// ```
     pub fn max_queued_events(mut self, items: usize) -> Self {
         self.max_queued_events = items.max(1);
         self
     }
 
+    /// How much of a failed response's body its error keeps for
+    /// [`crate::ErrorBody::text`], in bytes (default 64 KiB). The body is read only when
+    /// asked for, and never past this.
+    ///
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").max_error_body_size(4096);
+    /// ```
+    pub fn max_error_body_size(mut self, bytes: usize) -> Self {
+        self.max_error_body_size = bytes;
+        self
+    }
+
     /// The last event ID to resume from on the first request.
     ///
-    /// ```ignore
-    /// EventSource::builder("/events").last_event_id(saved_id).build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// # let saved_id = "41";
+    /// let builder = EventSourceBuilder::new("/events").last_event_id(saved_id);
     /// ```
     pub fn last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = Some(id.into());
@@ -220,11 +303,53 @@ impl EventSourceBuilder {
     /// preflight the server must allow; with the parameter it needs none, like the
     /// browser's own `EventSource`.
     ///
-    /// ```ignore
-    /// EventSource::builder("https://api.example/events").last_event_id_param("lastEventId").build()?;
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("https://api.example/events").last_event_id_param("lastEventId");
     /// ```
     pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
         self.last_event_id_param = Some(name.into());
         self
+    }
+
+    /// The HTTP method to send: the chosen one, else `POST` with a body and `GET` without;
+    /// a `GET` or `HEAD` with a body is refused (no transport can send it).
+    #[cfg_attr(
+        not(any(
+            all(target_arch = "wasm32", feature = "browser"),
+            all(not(target_arch = "wasm32"), feature = "native")
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn request_method(&self) -> Result<String, Error> {
+        let method = match (self.method.is_empty(), &self.body) {
+            (false, _) => self.method.clone(),
+            (true, Some(_)) => "POST".into(),
+            (true, None) => "GET".into(),
+        };
+        if self.body.is_some() && matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
+            return Err(Error::InvalidRequest(alloc::format!("a {method} request cannot have a body")));
+        }
+        Ok(method)
+    }
+
+    /// The parser every connection of the source shares: the event size bound and the
+    /// starting last event ID.
+    #[cfg_attr(
+        not(any(
+            all(target_arch = "wasm32", feature = "browser"),
+            all(not(target_arch = "wasm32"), feature = "native")
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn parser(&self) -> Parser {
+        let mut parser = Parser::new();
+        if let Some(limit) = self.max_event_size {
+            parser = parser.with_max_event_size(limit);
+        }
+        if let Some(id) = &self.last_event_id {
+            parser = parser.with_last_event_id(id.clone());
+        }
+        parser
     }
 }

@@ -1,7 +1,7 @@
 //! [`ErrorBody`]: the body of a response that made a source fail, read only on request.
 //!
 //! The error is reported as soon as the response head arrives; the body is read (at most
-//! the builder's `max_error_body_bytes`) only when [`ErrorBody::text`] is called. A body
+//! the builder's `max_error_body_size`) only when [`ErrorBody::text`] is called. A body
 //! nobody reads is let go when the last copy of it is dropped, or, when the source
 //! retries, when the next attempt starts.
 
@@ -9,12 +9,15 @@ use alloc::string::String;
 use core::fmt;
 
 /// The body of a failed response. Cloning shares it; equality is identity. It is `Send` and
-/// `Sync` (so errors fit in Leptos signals): the JavaScript side stays in a registry of the
-/// thread that made it, and this is a counted handle to its entry.
+/// `Sync` (so errors fit in Leptos signals and cross tokio tasks): in the browser the
+/// JavaScript side stays in a registry of the thread that made it, and this is a counted
+/// handle to its entry; natively it holds the response itself.
 #[derive(Clone, Default)]
 pub struct ErrorBody {
     #[cfg(all(target_arch = "wasm32", feature = "browser"))]
     handle: Option<std::sync::Arc<wasm::Handle>>,
+    #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+    native: Option<std::sync::Arc<crate::native::error_body::NativeBody>>,
 }
 
 impl ErrorBody {
@@ -26,7 +29,32 @@ impl ErrorBody {
         if let Some(inner) = self.handle.as_ref().and_then(|handle| handle.inner()) {
             return inner.text().await;
         }
+        #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+        if let Some(body) = &self.native {
+            return body.text().await;
+        }
         String::new()
+    }
+}
+
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+impl ErrorBody {
+    /// A failed response's body, of which at most `limit` bytes will be read, and none
+    /// after `idle` without a byte.
+    pub(crate) fn from_response(
+        response: reqwest::Response,
+        limit: usize,
+        idle: Option<std::time::Duration>,
+    ) -> ErrorBody {
+        let body = crate::native::error_body::NativeBody::new(response, limit, idle);
+        ErrorBody { native: Some(std::sync::Arc::new(body)) }
+    }
+
+    /// Lets the body go now if nobody started reading it.
+    pub(crate) fn release(&self) {
+        if let Some(body) = &self.native {
+            body.release();
+        }
     }
 }
 
@@ -37,7 +65,15 @@ impl PartialEq for ErrorBody {
             (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
             (a, b) => a.is_none() && b.is_none(),
         };
-        #[cfg(not(all(target_arch = "wasm32", feature = "browser")))]
+        #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+        return match (&self.native, &other.native) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (a, b) => a.is_none() && b.is_none(),
+        };
+        #[cfg(not(any(
+            all(target_arch = "wasm32", feature = "browser"),
+            all(not(target_arch = "wasm32"), feature = "native")
+        )))]
         {
             let _ = other;
             true
@@ -99,6 +135,9 @@ mod wasm {
     pub(super) struct Inner {
         body: RefCell<Body>,
         limit: usize,
+        /// The source's stall timeout (ms): a body that sends nothing for this long ends
+        /// the read with what arrived.
+        idle_ms: Option<u32>,
         controller: AbortController,
     }
 
@@ -108,10 +147,10 @@ mod wasm {
                 let mut body = self.body.borrow_mut();
                 let promise = match std::mem::replace(&mut *body, Body::Released) {
                     Body::Unread(stream) => {
-                        let limit = self.limit;
-                        future_to_promise(
-                            async move { Ok(JsValue::from_str(&read_text(stream, limit).await)) },
-                        )
+                        let (limit, idle_ms) = (self.limit, self.idle_ms);
+                        future_to_promise(async move {
+                            Ok(JsValue::from_str(&read_text(stream, limit, idle_ms).await))
+                        })
                     }
                     Body::Reading(promise) => promise,
                     Body::Released => return String::new(),
@@ -132,14 +171,16 @@ mod wasm {
     }
 
     impl ErrorBody {
-        /// A failed response's body, readable through `controller`'s request.
+        /// A failed response's body, readable through `controller`'s request: at most
+        /// `limit` bytes, and none after `idle_ms` without a byte.
         pub(crate) fn new(
             body: Option<ReadableStream>,
             limit: usize,
+            idle_ms: Option<u32>,
             controller: AbortController,
         ) -> ErrorBody {
             let body = body.map_or(Body::Released, Body::Unread);
-            let inner = Rc::new(Inner { body: RefCell::new(body), limit, controller });
+            let inner = Rc::new(Inner { body: RefCell::new(body), limit, idle_ms, controller });
             let number = NEXT.with(|next| next.replace(next.get().wrapping_add(1)));
             BODIES.with(|bodies| bodies.borrow_mut().insert(number, inner));
             ErrorBody { handle: Some(Arc::new(Handle(number))) }
@@ -153,13 +194,21 @@ mod wasm {
         }
     }
 
-    /// Reads up to `limit` bytes of a body as text (lossy UTF-8), then cancels it.
-    async fn read_text(stream: ReadableStream, limit: usize) -> String {
+    /// Reads up to `limit` bytes of a body as text (lossy UTF-8), then cancels it. A body
+    /// that sends nothing for `idle_ms` gives what arrived.
+    async fn read_text(stream: ReadableStream, limit: usize, idle_ms: Option<u32>) -> String {
         let reader = stream.get_reader().unchecked_into::<ReadableStreamDefaultReader>();
         let mut bytes = Vec::new();
         while bytes.len() < limit {
-            let Ok(result) = JsFuture::from(reader.read()).await else { break };
-            if Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy()) {
+            let read = match idle_ms {
+                Some(ms) => Promise::race(&js_sys::Array::of2(&reader.read(), &resolve_after(ms))),
+                None => reader.read(),
+            };
+            // The idle timer resolves with `undefined`: the read ends there.
+            let Ok(result) = JsFuture::from(read).await else { break };
+            if result.is_undefined()
+                || Reflect::get(&result, &JsValue::from_str("done")).is_ok_and(|done| done.is_truthy())
+            {
                 break;
             }
             let Ok(chunk) =
@@ -178,5 +227,17 @@ mod wasm {
         let mut text = String::new();
         crate::parser::push_lossy(&mut text, &bytes);
         text
+    }
+
+    /// A promise that resolves with `undefined` after `ms` milliseconds.
+    fn resolve_after(ms: u32) -> Promise {
+        Promise::new(&mut |resolve, _reject| {
+            let global = js_sys::global();
+            if let Ok(set_timeout) = Reflect::get(&global, &JsValue::from_str("setTimeout"))
+                .and_then(|f| f.dyn_into::<js_sys::Function>())
+            {
+                let _ = set_timeout.call2(&global, &resolve, &JsValue::from(ms));
+            }
+        })
     }
 }

@@ -24,13 +24,16 @@ pub struct MessageEvent {
 }
 
 #[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 impl MessageEvent {
     /// Decodes the data as JSON.
     ///
-    /// ```ignore
-    /// #[derive(serde::Deserialize)]
-    /// struct Tick { n: u64 }
-    /// let tick: Tick = message.json()?;
+    /// ```
+    /// # let message = wasm_eventsource::MessageEvent { event_type: "message".into(),
+    /// #     data: "[1, 2]".into(), id: String::new(), origin: String::new() };
+    /// let numbers: Vec<u64> = message.json()?;
+    /// assert_eq!(numbers, [1, 2]);
+    /// # Ok::<(), serde_json::Error>(())
     /// ```
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         serde_json::from_str(&self.data)

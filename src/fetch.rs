@@ -10,8 +10,9 @@
 
 use crate::ErrorBody;
 use crate::builder::{Body, HeadersFn};
-use crate::engine::{Action, Engine, ReadyState, Reason, is_event_stream, retry_after_ms};
+use crate::engine::{Action, Engine, ReadyState, Reason, retry_after_ms};
 use crate::parser::{Event, ParseError};
+use crate::policy::{self, LastEventIdPlacement};
 use gloo_timers::callback::Timeout;
 use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
 use std::cell::RefCell;
@@ -286,31 +287,30 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
     let status = response.status();
     let headers = response.headers();
     let content_type = headers.get("content-type").ok().flatten();
-    let opens = status == 200 && content_type.as_deref().is_some_and(is_event_stream);
-    if !opens {
-        // Failed at the headers: report it now; the body is read only if asked for.
-        let retry_after = headers
-            .get("retry-after")
-            .ok()
-            .flatten()
-            .and_then(|value| retry_after_ms(&value, Date::now() as u64));
-        {
-            let mut state = shared.state.borrow_mut();
-            let limit = state.config.max_error_body_bytes;
-            // The body keeps its request: leaving the attempt must not abort it.
-            let body =
-                state.controller.take().map(|controller| ErrorBody::new(response.body(), limit, controller));
-            state.failure = Some((Some(response), body, JsValue::UNDEFINED));
-            state.engine.on_response(status, content_type.as_deref(), retry_after);
-        }
-        return run_actions(&shared);
-    }
+    let retry_after = headers
+        .get("retry-after")
+        .ok()
+        .flatten()
+        .and_then(|value| retry_after_ms(&value, Date::now() as u64));
     {
         let mut state = shared.state.borrow_mut();
+        state.engine.on_response(status, content_type.as_deref(), retry_after);
+        // Whether the stream opened is the engine's decision.
+        if state.engine.ready_state() != ReadyState::Open {
+            // Failed at the headers: report it now; the body is read only if asked for.
+            let (limit, idle_ms) = (state.config.max_error_body_bytes, state.config.stall_timeout_ms);
+            // The body keeps its request: leaving the attempt must not abort it.
+            let body = state
+                .controller
+                .take()
+                .map(|controller| ErrorBody::new(response.body(), limit, idle_ms, controller));
+            state.failure = Some((Some(response), body, JsValue::UNDEFINED));
+            drop(state);
+            return run_actions(&shared);
+        }
         let final_url = response.url();
-        state.origin = origin_of(if final_url.is_empty() { &state.config.url } else { &final_url });
+        state.origin = policy::origin(if final_url.is_empty() { &state.config.url } else { &final_url });
         state.response = Some(Clone::clone(&response));
-        state.engine.on_response(status, content_type.as_deref(), None);
     }
     run_actions(&shared);
     if !current(&shared) {
@@ -381,19 +381,18 @@ async fn prepare_request(
         headers.set(name, value)?;
     }
     let mut url = config.url.clone();
-    match &config.last_event_id_param {
-        Some(name) if !last_event_id.is_empty() => {
-            // A query parameter keeps a cross-origin request free of a CORS preflight.
+    match policy::place_last_event_id(last_event_id, config.last_event_id_param.as_deref()) {
+        LastEventIdPlacement::Query { name, value } => {
             let with_id = web_sys::Url::new(&url)?;
-            with_id.search_params().set(name, last_event_id);
+            with_id.search_params().set(name, value);
             url = with_id.href();
         }
-        _ if !last_event_id.is_empty() => {
+        LastEventIdPlacement::Header(value) => {
             // Header values are byte strings: send the id's UTF-8 bytes, one char per byte.
-            let bytes: String = last_event_id.bytes().map(char::from).collect();
+            let bytes: String = value.bytes().map(char::from).collect();
             headers.set("last-event-id", &bytes)?;
         }
-        _ => {}
+        LastEventIdPlacement::Nowhere => {}
     }
     let controller = AbortController::new()?;
     let init = RequestInit::new();
@@ -435,8 +434,9 @@ fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
     let Some(stall_ms) = state.config.stall_timeout_ms else {
         return;
     };
-    let idle = Date::now() - state.last_activity_ms;
-    let wait = (f64::from(stall_ms) - idle).max(0.0) as u32;
+    let idle = (Date::now() - state.last_activity_ms).max(0.0) as u64;
+    // At most the stall timeout, which is a u32.
+    let wait = u32::try_from(policy::stall_wait_ms(u64::from(stall_ms), idle)).unwrap_or(stall_ms);
     let owner = shared.clone();
     state.stall_timer = Some(Timeout::new(wait, move || {
         let stalled = {
@@ -447,7 +447,8 @@ fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
             if state.held {
                 state.last_activity_ms = Date::now();
             }
-            Date::now() - state.last_activity_ms >= f64::from(stall_ms)
+            let idle = (Date::now() - state.last_activity_ms).max(0.0) as u64;
+            policy::stall_wait_ms(u64::from(stall_ms), idle) == 0
         };
         if stalled {
             owner.state.borrow_mut().engine.on_stall();
@@ -456,22 +457,4 @@ fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
             arm_stall_timer(&owner, generation);
         }
     }));
-}
-
-/// The origin of an absolute URL as a browser serialises it (`scheme://host[:port]`), or
-/// `"null"` for schemes without a tuple origin.
-pub(crate) fn origin_of(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "null".into();
-    };
-    if !matches!(scheme, "http" | "https" | "ws" | "wss" | "ftp") {
-        return "null".into();
-    }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let mut origin = String::with_capacity(scheme.len() + 3 + host.len());
-    origin.push_str(scheme);
-    origin.push_str("://");
-    origin.push_str(host);
-    origin
 }

@@ -25,7 +25,7 @@ use crate::builder::EventSourceBuilder;
 use crate::engine::{Engine, ReadyState, Reason};
 use crate::event::{Error, FailedResponse, MessageEvent, SseEvent};
 use crate::fetch::{self, ErrorReport, Listener, RequestConfig, Trouble};
-use crate::parser::{Event, ParseError, Parser};
+use crate::parser::{Event, ParseError};
 use futures_core::Stream;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -35,9 +35,6 @@ use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Headers, Response};
-
-/// How much of a failed response's body an error carries.
-const ERROR_BODY_BYTES: usize = 64 * 1024;
 
 impl EventSourceBuilder {
     /// Checks the URL, headers and policy, and starts connecting.
@@ -54,21 +51,8 @@ impl EventSourceBuilder {
                 Error::InvalidRequest(format!("header {name:?} has an invalid name or value"))
             })?;
         }
-        let method = if self.method.is_empty() {
-            if self.body.is_some() { "POST".to_string() } else { "GET".to_string() }
-        } else {
-            self.method
-        };
-        if self.body.is_some() && matches!(method.to_ascii_uppercase().as_str(), "GET" | "HEAD") {
-            return Err(Error::InvalidRequest(format!("a {method} request cannot have a body")));
-        }
-        let mut parser = Parser::new();
-        if let Some(limit) = self.max_event_size {
-            parser = parser.with_max_event_size(limit);
-        }
-        if let Some(id) = &self.last_event_id {
-            parser = parser.with_last_event_id(id.clone());
-        }
+        let method = self.request_method()?;
+        let parser = self.parser();
         let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
         let engine = Engine::new(self.retry, parser, seed).map_err(Error::InvalidConfig)?;
         let config = RequestConfig {
@@ -81,7 +65,7 @@ impl EventSourceBuilder {
             stall_timeout_ms: self
                 .stall_timeout
                 .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
-            max_error_body_bytes: ERROR_BODY_BYTES,
+            max_error_body_bytes: self.max_error_body_size,
             last_event_id_param: self.last_event_id_param,
         };
         let shared = Rc::new(SourceShared {
@@ -169,65 +153,7 @@ impl SourceShared {
 /// take a [`EventSourceHandle`] with [`EventSource::handle`]: a handle can close the
 /// source, but dropping one never does.
 pub struct EventSource {
-    handle: EventSourceHandle,
-}
-
-impl EventSource {
-    /// A builder for a source on `url` (relative URLs resolve against the page).
-    ///
-    /// ```ignore
-    /// let source = EventSource::builder("/events").header("Authorization", token).build()?;
-    /// ```
-    pub fn builder(url: impl Into<String>) -> EventSourceBuilder {
-        EventSourceBuilder::new(url)
-    }
-
-    /// A plain GET source with the defaults, like `new EventSource(url)`.
-    ///
-    /// ```ignore
-    /// let source = EventSource::new("/events")?;
-    /// ```
-    pub fn new(url: impl Into<String>) -> Result<EventSource, Error> {
-        EventSource::builder(url).build()
-    }
-
-    /// A handle that can close this source or read its state; dropping it does nothing.
-    ///
-    /// ```ignore
-    /// let handle = source.handle();
-    /// button.on_click(move || handle.close());
-    /// ```
-    pub fn handle(&self) -> EventSourceHandle {
-        self.handle.clone()
-    }
-
-    /// The `readyState`: connecting, open, or closed.
-    ///
-    /// ```ignore
-    /// assert_eq!(source.ready_state(), ReadyState::Connecting);
-    /// ```
-    pub fn ready_state(&self) -> ReadyState {
-        self.handle.ready_state()
-    }
-
-    /// The last event ID the next reconnect will send.
-    ///
-    /// ```ignore
-    /// save(source.last_event_id());
-    /// ```
-    pub fn last_event_id(&self) -> String {
-        self.handle.last_event_id()
-    }
-
-    /// Closes for good; the stream ends.
-    ///
-    /// ```ignore
-    /// source.close();
-    /// assert_eq!(source.next().await, None);
-    /// ```
-    pub fn close(&self) {
-        self.handle.close();
-    }
+    pub(crate) handle: EventSourceHandle,
 }
 
 impl EventSource {
@@ -235,12 +161,6 @@ impl EventSource {
     #[cfg(any(feature = "leptos", feature = "yew"))]
     pub(crate) async fn next_item(&mut self) -> Option<Result<SseEvent, Error>> {
         std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
-}
-
-impl Drop for EventSource {
-    fn drop(&mut self) {
-        self.handle.close();
     }
 }
 

@@ -283,6 +283,20 @@ async fn a_wrong_content_type_fails_at_the_headers_and_its_body_is_read_on_reque
 }
 
 #[wasm_bindgen_test]
+async fn a_failed_body_that_stops_sending_gives_what_arrived_after_the_stall_timeout() {
+    let url = format!("{SERVER}/sse/raw?key={}&status=500&end=hang&body=half", key("idle-body"));
+    let mut source =
+        EventSource::builder(url).stall_timeout(std::time::Duration::from_millis(300)).build().unwrap();
+    let Some(Err(Error::Status(response))) = next(&mut source).await else {
+        panic!("expected a status error");
+    };
+    match select(Box::pin(response.body.text()), TimeoutFuture::new(5_000)).await {
+        Either::Left((text, _)) => assert_eq!(text, "half"),
+        Either::Right(_) => panic!("the read did not end after the stall timeout"),
+    }
+}
+
+#[wasm_bindgen_test]
 async fn an_unread_failed_body_is_let_go_when_its_error_is_dropped() {
     let key = key("unread");
     let url = format!("{SERVER}/sse/raw?key={key}&status=500&chunk=1&delay=100&end=hang&body=busy");

@@ -13,7 +13,7 @@ fn the_readme_shows_the_server_example_as_it_is() {
         .collect::<Vec<_>>()
         .join("\n");
     assert!(
-        readme.contains(&format!("```rust\n{code}\n```")),
+        readme.contains(&format!("```rust,no_run\n{code}\n```")),
         "README.md's server example differs from examples/axum_server.rs"
     );
 }
