@@ -31,8 +31,8 @@ step "clippy (examples, wasm32)" cargo clippy -p leptos-app -p yew-app -p exampl
 step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \
   cargo doc --no-deps --all-features --target wasm32-unknown-unknown --quiet -p wasm-eventsource
 # The server module is native-only, so its docs are checked for the host too.
-step "docs (server features, native)" env RUSTDOCFLAGS="-D warnings" \
-  cargo doc --no-deps --features redis --quiet -p wasm-eventsource
+step "docs (native: server and client features)" env RUSTDOCFLAGS="-D warnings" \
+  cargo doc --no-deps --features redis,native --quiet -p wasm-eventsource
 step "native tests" cargo test --workspace "${examples[@]}" --all-features --quiet
 step "fuzzing, short run (npm run fuzz for longer)" bash scripts/fuzz.sh 15
 step "wasm build" bash scripts/build.sh
