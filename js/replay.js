@@ -13,6 +13,8 @@ export class ReplayFilter {
   #delivered = [];
   /** The lastEventIds the stream is expected to send again. */
   #replay = [];
+  /** The lastEventIds the current stream delivered since it resumed. */
+  #current = new Set();
 
   /** Whether an event of the current stream is new (and then records it), or a replay. */
   accept(lastEventId) {
@@ -24,16 +26,21 @@ export class ReplayFilter {
       this.#replay.length = 0;
     }
     this.#remember(lastEventId);
+    this.#current.add(lastEventId);
     return true;
   }
 
   /**
-   * An event from the stream that went before was delivered after the resume: new here,
-   * but the current stream, resumed from an earlier id, may send it again.
+   * Whether an event from the stream that went before, arriving after the resume, is new
+   * here (and then records it: the current stream, resumed from an earlier id, may send it
+   * again). One the current stream already delivered is not: the page that led before was
+   * slower than the one that took over.
    */
   late(lastEventId) {
+    if (this.#current.has(lastEventId)) return false;
     this.#replay.push(lastEventId);
     this.#remember(lastEventId);
+    return true;
   }
 
   /**
@@ -46,6 +53,7 @@ export class ReplayFilter {
     let at = lastEventId === '' ? -1 : delivered.lastIndexOf(lastEventId);
     while (at > 0 && delivered[at - 1] === lastEventId) at -= 1;
     this.#replay = at < 0 ? [] : delivered.slice(at + 1);
+    this.#current.clear();
   }
 
   #remember(lastEventId) {

@@ -411,8 +411,8 @@ export class SharedConnection {
   /** Delivers an event here unless it is the replay of one already delivered. */
   #deliver(from, type, data, lastEventId, origin) {
     if (from !== this.#leader) {
-      // A late event from the page that led before.
-      this.#replays.late(lastEventId);
+      // A late event from the page that led before, unless the current stream had it first.
+      if (!this.#replays.late(lastEventId)) return;
     } else if (!this.#replays.accept(lastEventId)) {
       return;
     }

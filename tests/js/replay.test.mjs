@@ -71,3 +71,14 @@ test('the history is bounded, and recent ids are still found', () => {
   filter.resumeFrom('5');
   assert.deepEqual(acceptAll(filter, ['6']), [true], 'long forgotten: nothing skipped');
 });
+
+test('a late event the new stream already delivered is not delivered again', () => {
+  const filter = new ReplayFilter();
+  for (const id of ['1', '2']) assert.equal(filter.accept(id), true);
+  filter.resumeFrom('2');
+  for (const id of ['3', '4']) assert.equal(filter.accept(id), true, `new ${id}`);
+  assert.equal(filter.late('3'), false, 'the page that led before was slower');
+  assert.equal(filter.late('4'), false);
+  assert.equal(filter.late('5'), true, 'one the new stream has not sent yet is new');
+  assert.equal(filter.accept('5'), false, 'and skipped when the new stream sends it');
+});
