@@ -4,7 +4,7 @@
 import { Engine } from './handles.js';
 import { reportException } from './listeners.js';
 import { DEFAULT_RECONNECT_MS } from './options.js';
-import { feedChunk, firstTag, walkTokens } from './tokens.js';
+import { SKIPPED_REASONS, feedChunk, firstTag, walkTokens } from './tokens.js';
 import { loadWasm } from './wasm.js';
 
 /** The most body bytes handed to the engine at once. */
@@ -159,7 +159,7 @@ function suspension(options, hidden = isPageHidden) {
 }
 
 /** The reasons of errors for one skipped event, after which the stream goes on. */
-const SKIPPED = new Set(['event-too-large', 'id-too-large', 'out-of-memory']);
+const SKIPPED = new Set(SKIPPED_REASONS.values());
 
 /**
  * Whether an error the sink received ends the stream for good: neither a reconnect nor a
@@ -558,14 +558,10 @@ export class Connection {
           sink.error(info);
           break;
         }
-        case 115: // s: an oversized event was skipped
-          sink.error({ reason: 'event-too-large', limit: Number(text), willRetry: false });
-          break;
-        case 105: // i: an event whose id was too long was skipped
-          sink.error({ reason: 'id-too-large', limit: Number(text), willRetry: false });
-          break;
-        case 120: // x: an event was skipped: the memory it needed could not be had
-          sink.error({ reason: 'out-of-memory', limit: Number(text), willRetry: false });
+        case 115: // s, i, x: an event was skipped (too large, its id too long, no memory for it)
+        case 105:
+        case 120:
+          sink.error({ reason: SKIPPED_REASONS.get(tag), limit: Number(text), willRetry: false });
           break;
         default:
           throw new Error(`wasm-eventsource: unknown engine action ${String.fromCharCode(tag)}${text}`);

@@ -3,7 +3,7 @@
 import { Parser } from './handles.js';
 import { callUser } from './listeners.js';
 import { normalizeParseOptions } from './options.js';
-import { feedChunk, walkTokens } from './tokens.js';
+import { SKIPPED_REASONS, feedChunk, walkTokens } from './tokens.js';
 import { loadWasm } from './wasm.js';
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
@@ -33,12 +33,6 @@ export class EventTooLargeError extends RangeError {
   }
 }
 
-/** The reason of each token of a skipped event: s, i and x (see binding/src/lib.rs). */
-const SKIPPED_TAGS = new Map([
-  [115, 'event-too-large'],
-  [105, 'id-too-large'],
-  [120, 'out-of-memory'],
-]);
 
 function isHighSurrogate(code) {
   return code >= 0xd800 && code <= 0xdbff;
@@ -153,7 +147,7 @@ class StreamState {
         }
         default: {
           // s, i, x: an event was skipped (too large, its id too long, no memory for it)
-          const reason = SKIPPED_TAGS.get(tag);
+          const reason = SKIPPED_REASONS.get(tag);
           if (reason === undefined) break;
           const error = new EventTooLargeError(Number(text), reason);
           const { onError } = options;

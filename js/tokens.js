@@ -10,6 +10,16 @@ const RECONNECT = 114; // r: delay, then reason
 const FAILED = 102; // f: reason, then whether retries ran out
 
 /**
+ * The tags of a skipped event (s, i, x: see binding/src/lib.rs) and the reason each is
+ * reported with; the token's text is the limit passed (the bytes asked for, for x).
+ */
+export const SKIPPED_REASONS = new Map([
+  [115, 'event-too-large'],
+  [105, 'id-too-large'],
+  [120, 'out-of-memory'],
+]);
+
+/**
  * The decoder of the batches' strings, which keeps a leading U+FEFF (a field may start with
  * one). WebKit's decoder fails after about 2 GiB, so a fresh one is made before that.
  */
