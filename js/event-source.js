@@ -105,7 +105,7 @@ function describe(event) {
 function wasmLoadError(cause) {
   return new Error(
     `wasm-eventsource: the WebAssembly module could not be loaded (${cause?.message ?? cause}). ` +
-      "Serve pkg/wasm_eventsource.wasm where the package's js/ expects it, and allow 'wasm-unsafe-eval' in script-src where a Content-Security-Policy applies.",
+      "Allow 'wasm-unsafe-eval' in script-src where a Content-Security-Policy applies; a module given to useWasm() must be reachable and be this version's wasm_eventsource.wasm.",
     { cause },
   );
 }

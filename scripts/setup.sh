@@ -82,14 +82,15 @@ ensure_geckodriver() {
   fi
 }
 
+# The npm dev dependencies of the directory $1 (the root's, or the bundlers the package test
+# builds with, in tests/bundlers/), from its lockfile.
 ensure_npm_deps() {
-  if [ -f package-lock.json ] && [ -d node_modules ] && [ node_modules/.package-lock.json -nt package-lock.json ]; then
-    log "npm dev dependencies present"
-  elif [ -f package-lock.json ]; then
-    log "installing npm dev dependencies"
-    npm ci --no-audit --no-fund --loglevel=error
+  local dir=$1
+  if [ -d "$dir/node_modules" ] && [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ]; then
+    log "npm dev dependencies present in $dir"
   else
-    npm install --no-audit --no-fund --loglevel=error
+    log "installing npm dev dependencies in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 
@@ -99,7 +100,8 @@ if [ "${1:-all}" != demo ]; then
   ensure_wasm_bindgen_cli
   ensure_geckodriver
 fi
-ensure_npm_deps
+ensure_npm_deps .
+[ "${1:-all}" = demo ] || ensure_npm_deps tests/bundlers
 # Only the tests need redis-server (`setup.sh demo`, where the demo asks for its own needs,
 # does not).
 [ "${1:-all}" = demo ] || ensure_redis_server

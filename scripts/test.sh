@@ -46,6 +46,9 @@ step "JavaScript tests (Deno)" env NO_COLOR=1 node_modules/.bin/deno test --quie
 step "JavaScript tests (Bun)" node_modules/.bin/bun test tests/js/
 # Two server nodes on one Redis, behind a balancer that cuts connections: about a minute.
 step "two server nodes sharing one Redis (JS client, Node)" node --test tests/cluster/
+# Every mainstream bundler builds the packed tarball (about a minute).
+step "bundlers: the tarball built by esbuild, Rollup, webpack, Parcel, Vite and Next.js (headless Chromium)" \
+  node --test --test-concurrency=1 tests/bundlers/
 step "EventSource tests (headless Chromium)" node --test --test-concurrency=1 tests/browser/
 # The same suite in the other engines (the tests that need Chromium's DevTools protocol skip).
 step "EventSource tests (headless Firefox ESR)" env BROWSER=firefox node --test --test-concurrency=1 tests/browser/

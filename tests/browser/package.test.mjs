@@ -1,16 +1,14 @@
 // The packages as they would be published. The npm tarball (made by `npm pack`, whose
 // prepack builds pkg/) holds exactly the files it should, installs into a directory outside
-// the repository, and runs there in Node, Deno, Bun and a Vite build in the browser under
-// test. The crate
+// the repository, and runs there in Node, Deno and Bun (tests/bundlers/ builds it with each
+// bundler). The crate
 // publishes only its sources and documents, builds alone, and does not carry the npm binding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import { once } from 'node:events';
 import { tmpdir } from 'node:os';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { after } from 'node:test';
@@ -30,9 +28,9 @@ const NPM_FILES = [
   'js/handles.js',
   'js/index.d.ts',
   'js/index.js',
+  'js/inline.js',
   'js/listeners.js',
   'js/message-event.js',
-  'js/node.js',
   'js/options.js',
   'js/parse.js',
   'js/replay.js',
@@ -43,6 +41,7 @@ const NPM_FILES = [
   'js/wasm.js',
   'package.json',
   'pkg/wasm_eventsource.wasm',
+  'pkg/wasm_inline.js',
 ];
 
 /** Packs the tarball once and installs it into a fresh directory outside the repository. */
@@ -54,9 +53,7 @@ function install() {
     const [packed] = JSON.parse(stdout);
     await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
     await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, packed.filename)], { cwd: dir });
-    for (const file of ['consumer.mjs', 'index.html', 'main.js']) {
-      await copyFile(join(root, 'tests/package', file), join(dir, file));
-    }
+    await copyFile(join(root, 'tests/package/consumer.mjs'), join(dir, 'consumer.mjs'));
     return { dir, packed };
   })();
   return installed;
@@ -97,34 +94,6 @@ for (const [runtime, command, args] of [
     assert.deepEqual(JSON.parse(stdout), { fromSource: expected, fromParser: expected, readyState: 2 });
   });
 }
-
-const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
-
-test('installed from the tarball, a Vite build outside the repository receives events', async () => {
-  const { dir } = await install();
-  await run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { cwd: dir });
-  const dist = join(dir, 'dist');
-  const server = createServer(async (request, response) => {
-    const path = new URL(request.url, 'http://localhost').pathname;
-    try {
-      const body = await readFile(join(dist, path === '/' ? 'index.html' : path));
-      response.writeHead(200, { 'content-type': TYPES[extname(path || '.html')] ?? 'text/html' }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  }).listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const page = await env.browser.newPage();
-  try {
-    await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    await page.waitForFunction(() => window.ready === true);
-    const seen = await page.evaluate(([url]) => window.collect(url, 3), [counter()]);
-    assert.deepEqual(seen, { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
-  } finally {
-    await page.close();
-    server.close();
-  }
-});
 
 test('the crate publishes only its sources and documents, and builds alone', async () => {
   const { stdout } = await run('cargo', ['package', '--list', '-p', 'wasm-eventsource', '--allow-dirty']);

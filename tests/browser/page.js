@@ -1,7 +1,24 @@
 // Loaded by the browser tests: exposes the package's EventSource beside the native one,
 // and `record`, which runs a source until a stop condition and returns what it saw.
 import { EventSource } from '/js/index.js';
-import { loadWasm } from '/js/wasm.js';
+import { instantiate, loadWasm, preloadWasm, setWasmLoader, useWasm, wasmExports } from '/js/wasm.js';
+
+// The start-up tests (startup.test.mjs) replace the module the package carries, which loads at
+// import, before this line runs and before anything is ready: with ?slowWasm=ms by one that
+// arrives that late, and with ?failFirstWasmLoad by a loader whose first load fails.
+const params = new URLSearchParams(location.search);
+const wasmFile = () => fetch('/pkg/wasm_eventsource.wasm');
+if (params.has('slowWasm')) {
+  useWasm(new Promise((resolve) => setTimeout(resolve, Number(params.get('slowWasm')))).then(wasmFile));
+}
+let wasmLoads = 0;
+if (params.has('failFirstWasmLoad')) {
+  useWasm(wasmFile());
+  setWasmLoader(() => (++wasmLoads === 1 ? Promise.reject(new Error('the first load fails')) : instantiate(wasmFile())));
+  preloadWasm();
+}
+window.wasmLoads = () => wasmLoads;
+window.wasmLoaded = () => wasmExports() !== null;
 
 const NativeEventSource = globalThis.EventSource;
 window.WasmEventSource = EventSource;

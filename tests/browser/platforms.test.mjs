@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { ENGINE, freshKey, useTestPage } from './harness.mjs';
-import { EventSource } from '../../js/node.js';
+import { EventSource } from '../../js/index.js';
 
 const env = useTestPage();
 
@@ -64,7 +64,7 @@ test('a Vite build receives events', async () => {
   }
 });
 
-test('Node receives events through the node entry', async () => {
+test('Node receives events through the package entry', async () => {
   const source = new EventSource(counter(env.server.primary));
   const seen = [];
   for await (const event of source) {

@@ -1,8 +1,10 @@
-// Start-up: the first request goes out while the WebAssembly module is still loading, and
-// close() before it is ready aborts that request.
+// Start-up: the module starts loading when the package is imported, the first request goes
+// out while it is still loading, and close() before it is ready aborts that request. A slow
+// module is one the page gives to useWasm() (page.js), since the one the package carries
+// needs no fetch to delay.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { NEEDS_CDP, followIn, freshKey, sleep, useTestPage } from './harness.mjs';
+import { followIn, freshKey, sleep, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const WASM_DELAY_MS = 800;
@@ -11,11 +13,7 @@ const WASM_DELAY_MS = 800;
 async function withSlowWasm(run) {
   const page = await env.browser.newPage();
   try {
-    await page.route('**/*.wasm', async (route) => {
-      await sleep(WASM_DELAY_MS);
-      await route.continue();
-    });
-    await page.goto(`${env.server.primary}/browser/page.html`);
+    await page.goto(`${env.server.primary}/browser/page.html?slowWasm=${WASM_DELAY_MS}`);
     await page.waitForFunction(() => window.ready === true);
     await run(page);
   } finally {
@@ -23,7 +21,7 @@ async function withSlowWasm(run) {
   }
 }
 
-test('the first request goes out while the WebAssembly module loads', { skip: NEEDS_CDP }, async () => {
+test('the first request goes out while the WebAssembly module loads', async () => {
   const key = freshKey('early');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
   await withSlowWasm(async (page) => {
@@ -39,7 +37,7 @@ test('the first request goes out while the WebAssembly module loads', { skip: NE
   });
 });
 
-test('close() before the module is ready aborts the early request', { skip: NEEDS_CDP }, async () => {
+test('close() before the module is ready aborts the early request', async () => {
   const key = freshKey('early-close');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
   await withSlowWasm(async (page) => {
@@ -55,7 +53,7 @@ test('close() before the module is ready aborts the early request', { skip: NEED
   });
 });
 
-test('a paused source in a hidden page sends nothing early', { skip: NEEDS_CDP }, async () => {
+test('a paused source in a hidden page sends nothing early', async () => {
   const key = freshKey('early-hidden');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
   await withSlowWasm(async (page) => {
@@ -68,36 +66,32 @@ test('a paused source in a hidden page sends nothing early', { skip: NEEDS_CDP }
   });
 });
 
-test('importing the package starts loading the module, before any source is made', { skip: NEEDS_CDP }, async () => {
+test('importing the package loads the module, before any source is made', async () => {
   const page = await env.browser.newPage();
   try {
-    const fetched = [];
-    page.on('request', (request) => fetched.push(request.url()));
     await page.goto(`${env.server.primary}/browser/page.html`);
     await page.waitForFunction(() => window.ready === true);
-    for (let waited = 0; !fetched.some((url) => url.endsWith('.wasm')) && waited < 3000; waited += 20) await sleep(20);
-    assert.ok(fetched.some((url) => url.endsWith('.wasm')), 'the module was fetched');
-    assert.ok(!fetched.some((url) => url.includes('/sse/')), 'with no source made');
+    await page.waitForFunction(() => window.wasmLoaded());
+    const key = freshKey('preload');
+    assert.deepEqual(await env.server.requests(key), [], 'with no source made');
   } finally {
     await page.close();
   }
 });
 
-test('a module load that failed at import is tried again by the first source', { skip: NEEDS_CDP }, async () => {
+test('a module load that failed at import is not kept: it is tried again, once, and the source works', async () => {
   const page = await env.browser.newPage();
   try {
     const errors = [];
     page.on('pageerror', (error) => errors.push(String(error)));
-    let loads = 0;
-    await page.route('**/*.wasm', (route) => (++loads === 1 ? route.abort() : route.continue()));
-    await page.goto(`${env.server.primary}/browser/page.html`);
+    await page.goto(`${env.server.primary}/browser/page.html?failFirstWasmLoad`);
     await page.waitForFunction(() => window.ready === true);
-    for (let waited = 0; loads === 0 && waited < 3000; waited += 20) await sleep(20);
-    await sleep(100);
+    await page.waitForFunction(() => window.wasmLoads() >= 1);
     const key = freshKey('preload-failed');
     await followIn(page, 'wasm', `${env.server.primary}/sse/counter?key=${key}&count=2&end=hang`);
     await page.waitForFunction(() => window.trail.data.length === 2);
-    assert.equal(loads, 2, 'the failed load, then the source\'s');
+    assert.equal(await page.evaluate(() => window.wasmLoads()), 2, 'the failed load, then one more');
+    assert.deepEqual(await page.evaluate(() => window.wasmLoaded()), true);
     assert.deepEqual(errors, [], 'the failure at import was not left unhandled');
   } finally {
     await page.close();

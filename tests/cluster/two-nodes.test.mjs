@@ -5,7 +5,7 @@
 // then a node started afresh resumes a client from what Redis kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventSource } from '../../js/node.js';
+import { EventSource } from '../../js/index.js';
 import { startCluster } from './cluster.mjs';
 
 const COUNT = 100_000;

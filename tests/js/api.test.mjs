@@ -2,7 +2,7 @@
 // read-only constants, and the iterator's methods.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventSource, EventSourceError, EventSourceErrorEvent, EventSourceOpenEvent, parseEvents } from '../../js/node.js';
+import { EventSource, EventSourceError, EventSourceErrorEvent, EventSourceOpenEvent, parseEvents } from '../../js/index.js';
 
 test('the event classes build from what their declared constructors take', async () => {
   const headers = new Headers({ 'x-a': '1' });

@@ -3,7 +3,7 @@
 // and without onError, and options checked at once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { EventStreamParser, EventTooLargeError, parseEvents } from '../../js/node.js';
+import { EventStreamParser, EventTooLargeError, parseEvents } from '../../js/index.js';
 
 const utf8 = (text) => new TextEncoder().encode(text);
 

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { EventSource, parseEvents } from '../../js/node.js';
+import { EventSource, parseEvents } from '../../js/index.js';
 import { dropInstance, instantiate, loadWasm, setWasmLoader, wasmExports } from '../../js/wasm.js';
 import { catchReported, serve, streamHead, until } from './serve.mjs';
 

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { EventSource } from '../../js/node.js';
+import { EventSource } from '../../js/index.js';
 import { dropInstance, instantiate, loadWasm, preloadWasm, setWasmLoader, useWasm, wasmExports } from '../../js/wasm.js';
 
 const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));

@@ -1,4 +1,4 @@
-// A Vite app outside the repository that imports the installed package by name.
+// The page every bundler in tests/bundlers/ builds from the installed tarball, with no configuration.
 import { EventSource, parseEvents } from 'wasm-eventsource';
 
 window.collect = async (url, count) => {

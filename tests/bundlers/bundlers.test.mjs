@@ -1,0 +1,144 @@
+// The packed tarball, installed outside the package and built by each mainstream bundler with
+// no configuration for the WebAssembly module: esbuild (ES module and iife), Rollup with
+// node-resolve, webpack 5, Parcel 2, Vite, and Next.js (Turbopack and webpack, a client
+// component rendered on the server at build time). Each build is loaded in the browser under
+// test and reads three events with the EventSource class and three with parseEvents, from one
+// source file (tests/package/main.js). The bundlers come from this directory's package.json
+// (esbuild and Vite from the root's).
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { extname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { freshKey, useTestPage } from '../browser/harness.mjs';
+
+const env = useTestPage();
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '../..');
+const work = join(here, 'work');
+const bin = (name) => join(here, 'node_modules/.bin', name);
+const rootBin = (name) => join(root, 'node_modules/.bin', name);
+const run = (command, args, cwd) =>
+  promisify(execFile)(command, args, {
+    cwd,
+    timeout: 300_000,
+    maxBuffer: 16 << 20,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
+
+/** Packs the tarball once and installs it into work/, which every app below sits in. */
+let installed;
+function install() {
+  installed ??= (async () => {
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work, root], root);
+    const [packed] = JSON.parse(stdout);
+    await writeFile(join(work, 'package.json'), JSON.stringify({ name: 'apps', private: true, type: 'module' }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(work, packed.filename)], work);
+  })();
+  return installed;
+}
+
+after(() => rm(work, { recursive: true, force: true }));
+
+/** A fresh app directory holding the page's source and `html` as its index.html. */
+async function app(name, html) {
+  await install();
+  const dir = join(work, name);
+  await mkdir(dir, { recursive: true });
+  await cp(join(root, 'tests/package/main.js'), join(dir, 'main.js'));
+  if (html) await cp(join(here, html), join(dir, 'index.html'));
+  return dir;
+}
+
+/** Builds into dir/dist with `command`, with index.html copied beside the output when the bundler does not emit it. */
+async function bundled(dir, command, args, { copyHtml = true } = {}) {
+  await run(command, args, dir);
+  if (copyHtml) await cp(join(dir, 'index.html'), join(dir, 'dist/index.html'));
+  return join(dir, 'dist');
+}
+
+const BUNDLERS = {
+  'esbuild, ES module': async () => {
+    const dir = await app('esbuild-esm', 'module.html');
+    return bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
+  },
+  "esbuild, iife (its default format, where import.meta is empty)": async () => {
+    const dir = await app('esbuild-iife', 'classic.html');
+    return bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--outfile=dist/main.js', '--log-level=warning']);
+  },
+  'Rollup with node-resolve': async () => {
+    const dir = await app('rollup', 'module.html');
+    return bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', '-o', 'dist/main.js', '--silent']);
+  },
+  'webpack 5': async () => {
+    const dir = await app('webpack', 'classic.html');
+    const args = ['--mode', 'production', '--entry', './main.js', '--output-path', 'dist', '--output-filename', 'main.js'];
+    return bundled(dir, bin('webpack'), args);
+  },
+  'Parcel 2': async () => {
+    const dir = await app('parcel', 'module.html');
+    return bundled(dir, bin('parcel'), ['build', 'index.html', '--dist-dir', 'dist', '--no-autoinstall', '--log-level', 'warn'], { copyHtml: false });
+  },
+  Vite: async () => {
+    const dir = await app('vite', 'module.html');
+    return bundled(dir, process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { copyHtml: false });
+  },
+  'Next.js, Turbopack': () => nextBuild('next-turbopack', []),
+  'Next.js, webpack': () => nextBuild('next-webpack', ['--webpack']),
+};
+
+/** A Next.js app (next-app/) built and exported as static files; its server render must have imported the package. */
+async function nextBuild(name, args) {
+  const dir = await app(name);
+  await cp(join(here, 'next-app'), dir, { recursive: true });
+  await run(bin('next'), ['build', ...args], dir);
+  const html = await readFile(join(dir, 'out/index.html'), 'utf8');
+  assert.match(html, /EventSource is a (<!-- -->)?function/, 'the server render imported the package');
+  return join(dir, 'out');
+}
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
+
+/** Serves `dist` on a loopback port until `use(origin)` settles. */
+async function serving(dist, use) {
+  const server = createServer(async (request, response) => {
+    const path = decodeURIComponent(new URL(request.url, 'http://localhost').pathname);
+    const file = path.endsWith('/') ? `${path}index.html` : path;
+    try {
+      const body = await readFile(join(dist, file));
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  }).listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    return await use(`http://127.0.0.1:${server.address().port}`);
+  } finally {
+    server.close();
+  }
+}
+
+for (const [name, build] of Object.entries(BUNDLERS)) {
+  test(`installed from the tarball and built by ${name} with no configuration, the page receives events`, async () => {
+    const dist = await build();
+    await serving(dist, async (origin) => {
+      const page = await env.browser.newPage();
+      try {
+        await page.goto(`${origin}/`);
+        await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
+        const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=3&end=hang`;
+        const seen = await page.evaluate(([u]) => window.collect(u, 3), [url]);
+        assert.deepEqual(seen, { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
+      } finally {
+        await page.close();
+      }
+    });
+  });
+}
