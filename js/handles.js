@@ -34,14 +34,17 @@ function inside(wasm, address, length) {
  * call that trapped.
  */
 function instanceFailed(wasm, cause) {
-  if (wasm !== wasmExports()) return;
+  // Dropped only if it is still the loaded one (a parser-only instance may have been
+  // replaced by the whole module since, and its parsers live on).
   dropInstance(wasm);
   const failed = [];
   for (const ref of live) {
     const handle = ref.deref();
-    if (handle) failed.push(handle);
+    if (handle?.wasm !== wasm) continue;
+    if (!handle.failure) failed.push(handle);
+    live.delete(ref);
   }
-  live = new Set();
+  if (failed.length === 0) return;
   const error = new Error('wasm-eventsource: the WebAssembly module trapped; its sources reconnect on a fresh instance', { cause });
   for (const handle of failed) handle.failure = error;
   queueMicrotask(() => {

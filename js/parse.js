@@ -1,10 +1,17 @@
 // The parser alone, for callers that make the request themselves: the same spec-exact Rust
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
+// First, so that a bundle puts the module's text ahead of the code (see connection.js).
+import { parserModule } from './inline.js';
 import { Parser } from './handles.js';
 import { callUser } from './listeners.js';
 import { normalizeParseOptions } from './options.js';
 import { SKIPPED_REASONS, feedChunk, walkTokens } from './tokens.js';
-import { loadWasm } from './wasm.js';
+import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
+
+// The parser needs only the parser-only module, which is what a bundle without the class
+// carries and loads; where the class is in too, the whole module it offers (connection.js)
+// takes precedence and serves both.
+setWasmLoader(() => instantiate(parserModule()), { engine: false });
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
 const SLICE_BYTES = 64 * 1024;

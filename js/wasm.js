@@ -2,12 +2,25 @@
 // load is not kept: the next source or parser tries again.
 
 let loader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
+/** Whether the loader's module has the connection engine (the whole module), or only the parser. */
+let loaderHasEngine = false;
 let ready = null;
 let exports = null;
 
-/** Called once by each entry point with the way that platform loads the wasm module. */
-export function setWasmLoader(load) {
+/**
+ * Sets how the module is loaded: `load` gives its exports. A module without the engine
+ * (`engine: false`, the parser alone) never takes the place of one with it; one with it
+ * takes the place of a parser-only instance already loaded (a chunk with the class, loaded
+ * after one with parseEvents), whose parsers go on with it.
+ */
+export function setWasmLoader(load, { engine = true } = {}) {
+  if (loaderHasEngine && !engine) return;
+  if (engine && !loaderHasEngine) {
+    exports = null;
+    ready = null;
+  }
   loader = load;
+  loaderHasEngine = engine;
 }
 
 /**
@@ -38,9 +51,10 @@ export async function instantiate(source) {
  * way is replaced.
  */
 export function useWasm(source) {
+  const loaded = exports !== null && loaderHasEngine;
   setWasmLoader(() => instantiate(source));
   // A load still under way (the entry's own, at import) is replaced.
-  if (exports === null) ready = null;
+  if (!loaded) ready = null;
 }
 
 /** The loader's promise; a loader that throws at once rejects instead (an iife bundle, say). */

@@ -42,6 +42,7 @@ const NPM_FILES = [
   'package.json',
   'pkg/wasm_eventsource.wasm',
   'pkg/wasm_inline.js',
+  'pkg/wasm_parser_inline.js',
 ];
 
 /** Packs the tarball once and installs it into a fresh directory outside the repository. */

@@ -46,12 +46,12 @@ function install() {
 
 after(() => rm(work, { recursive: true, force: true }));
 
-/** A fresh app directory holding the page's source and `html` as its index.html. */
-async function app(name, html) {
+/** A fresh app directory holding the page's source (`page`, as main.js) and `html` as its index.html. */
+async function app(name, html, page = 'main.js') {
   await install();
   const dir = join(work, name);
   await mkdir(dir, { recursive: true });
-  await cp(join(root, 'tests/package/main.js'), join(dir, 'main.js'));
+  await cp(join(root, 'tests/package', page), join(dir, 'main.js'));
   if (html) await cp(join(here, html), join(dir, 'index.html'));
   return dir;
 }
@@ -105,6 +105,19 @@ async function nextBuild(name, args) {
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 
+/** What the page at `origin` read from a fresh three-event stream, with collect(). */
+async function collected(origin) {
+  const page = await env.browser.newPage();
+  try {
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
+    const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=3&end=hang`;
+    return await page.evaluate(([u]) => window.collect(u, 3), [url]);
+  } finally {
+    await page.close();
+  }
+}
+
 /** Serves `dist` on a loopback port until `use(origin)` settles. */
 async function serving(dist, use) {
   const server = createServer(async (request, response) => {
@@ -128,17 +141,31 @@ async function serving(dist, use) {
 for (const [name, build] of Object.entries(BUNDLERS)) {
   test(`installed from the tarball and built by ${name} with no configuration, the page receives events`, async () => {
     const dist = await build();
-    await serving(dist, async (origin) => {
-      const page = await env.browser.newPage();
-      try {
-        await page.goto(`${origin}/`);
-        await page.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
-        const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=3&end=hang`;
-        const seen = await page.evaluate(([u]) => window.collect(u, 3), [url]);
-        assert.deepEqual(seen, { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
-      } finally {
-        await page.close();
-      }
-    });
+    const seen = await serving(dist, collected);
+    assert.deepEqual(seen, { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
+  });
+}
+
+/** A stretch of a module's base64 text, to tell whether a bundle carries it. */
+async function textOf(file) {
+  const source = await readFile(join(work, 'node_modules/wasm-eventsource/pkg', file), 'utf8');
+  return source.slice(source.indexOf("'") + 1000, source.indexOf("'") + 1100);
+}
+
+const PARSE_ONLY = {
+  esbuild: (dir) => bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']),
+  Rollup: (dir) => bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', '-o', 'dist/main.js', '--silent']),
+  'webpack 5': (dir) =>
+    bundled(dir, bin('webpack'), ['--mode', 'production', '--entry', './main.js', '--output-path', 'dist', '--output-filename', 'main.js']),
+};
+
+for (const [name, build] of Object.entries(PARSE_ONLY)) {
+  test(`a page with parseEvents and not the class, built by ${name}, carries and loads the parser alone`, async () => {
+    const dir = await app(`parse-only-${name.replace(/\W/g, '')}`, name === 'webpack 5' ? 'classic.html' : 'module.html', 'parse-only.js');
+    const dist = await build(dir);
+    const bundle = await readFile(join(dist, 'main.js'), 'utf8');
+    assert.ok(bundle.includes(await textOf('wasm_parser_inline.js')), 'the parser-only module is in');
+    assert.ok(!bundle.includes(await textOf('wasm_inline.js')), 'the whole module is left out');
+    assert.deepEqual(await serving(dist, collected), { fromParser: ['1', '2', '3'] });
   });
 }
