@@ -1,6 +1,8 @@
 // `npm run bench`: every benchmark in one run, written to BENCHMARKS.md and
 // benches/ratios.svg. `--smoke` runs tiny sizes into test-results/bench-smoke/ instead
-// (the test command does that, so the benchmark code cannot rot).
+// (the test command does that, so the benchmark code cannot rot). `--sizes` measures the
+// bundle sizes alone, which depend on no machine, and rewrites only their parts of
+// BENCHMARKS.md (the size section and the size goals).
 import { execFile, spawn } from 'node:child_process';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
@@ -11,7 +13,7 @@ import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS, startServer } from '../tests/browser/harness.mjs';
 import { honestBench } from './honest.mjs';
-import { renderChart, renderReport } from './report.mjs';
+import { renderChart, renderReport, sizeGoals, sizeSection } from './report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const smoke = process.argv.includes('--smoke');
@@ -89,23 +91,33 @@ async function bundlePeers() {
   return sizes;
 }
 
-/** Our package as users ship it: the wasm, and the JS bundled and minified. */
+/**
+ * Our package as users ship it: real entry points bundled from js/index.js by esbuild,
+ * minified and tree-shaken, the WebAssembly module inside (the whole module with the class,
+ * the parser alone with parseEvents alone), gzipped whole.
+ */
+export const OUR_ENTRIES = {
+  'EventSource only': 'export { EventSource } from "./js/index.js";',
+  'parseEvents only': 'export { parseEvents } from "./js/index.js";',
+  'everything': 'export * from "./js/index.js";',
+};
+
 async function ourSize() {
-  const wasm = await readFile(`${root}pkg/wasm_eventsource.wasm`);
-  const result = await build({
-    entryPoints: [`${root}js/index.js`],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'warning',
-  });
-  const js = result.outputFiles[0].contents;
-  return {
-    wasm: { raw: wasm.length, gzip: gzipSync(wasm, { level: 9 }).length },
-    js: { raw: js.length, gzip: gzipSync(js, { level: 9 }).length },
-  };
+  const sizes = {};
+  for (const [name, contents] of Object.entries(OUR_ENTRIES)) {
+    const result = await build({
+      stdin: { contents, resolveDir: root, loader: 'js' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'warning',
+    });
+    const bytes = result.outputFiles[0].contents;
+    sizes[name] = { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  }
+  return sizes;
 }
 
 async function browserBenches() {
@@ -166,6 +178,26 @@ async function machine() {
       '@microsoft/fetch-event-source': await peerVersion('@microsoft/fetch-event-source'),
     },
   };
+}
+
+/** `--sizes`: the size section and the size goals' rows of BENCHMARKS.md, measured again. */
+async function rewriteSizes() {
+  const sizes = { ours: await ourSize(), peers: await bundlePeers() };
+  const file = `${root}BENCHMARKS.md`;
+  const text = await readFile(file, 'utf8');
+  const start = text.indexOf('## Size\n');
+  const end = text.indexOf('\n## ', start + 1);
+  if (start < 0 || end < 0) throw new Error('BENCHMARKS.md has no size section to rewrite');
+  const goals = sizeGoals(sizes).map((row) => `| ${row.join(' | ')} |`).join('\n');
+  const rewritten = `${text.slice(0, start)}${sizeSection(sizes, 'node benches/run.mjs --sizes').trimEnd()}\n${text.slice(end)}`
+    .replace(/(^\| (size|package): [^\n]*\n)+/gm, `${goals}\n`);
+  await writeFile(file, rewritten);
+  log('rewrote the sizes in BENCHMARKS.md');
+}
+
+if (process.argv.includes('--sizes')) {
+  await rewriteSizes();
+  process.exit(0);
 }
 
 const started = Date.now();
