@@ -7,7 +7,7 @@ import { wholeModule } from './inline.js';
 import { Engine } from './handles.js';
 import { reportException } from './listeners.js';
 import { DEFAULT_RECONNECT_MS } from './options.js';
-import { SKIPPED_REASONS, feedChunk, firstTag, walkTokens } from './tokens.js';
+import { SKIPPED_REASONS, TAG, feedChunk, firstTag, walkTokens } from './tokens.js';
 import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
 
 // A connection needs the engine, which only the whole module has: it takes the place of the
@@ -368,17 +368,17 @@ export class Connection {
   /** An engine with the source's options, resuming from the last event id delivered. */
   #newEngine() {
     const options = this.#options;
-    const engine = new Engine(
-      options.initialDelay,
-      options.maxDelay,
-      options.factor,
-      options.jitter,
-      options.maxRetries,
-      options.retryOnStatus ?? [],
-      options.maxEventSize,
-      this.#lastEventId,
-      Math.random() * 2 ** 53,
-    );
+    const engine = new Engine({
+      initialDelay: options.initialDelay,
+      maxDelay: options.maxDelay,
+      factor: options.factor,
+      jitter: options.jitter,
+      maxRetries: options.maxRetries,
+      retryOnStatus: options.retryOnStatus,
+      maxEventSize: options.maxEventSize,
+      lastEventId: this.#lastEventId,
+      seed: Math.random() * 2 ** 53,
+    });
     engine.onFailure = (error) => this.#engineFailed(error);
     return engine;
   }
@@ -517,36 +517,36 @@ export class Connection {
     walkTokens(actions, (tag, text, field, third) => {
       if (this.#closed) return false;
       switch (tag) {
-        case 109: // m: a message of the default type
+        case TAG.MESSAGE:
           sink.message('message', text, this.#lastEventId, this.#origin);
           break;
-        case 110: // n: a message of a named type; its data is the field
+        case TAG.NAMED: // its data is the field
           sink.message(text, field, this.#lastEventId, this.#origin);
           break;
-        case 77: // M: a message of the default type, with a new last event id
+        case TAG.MESSAGE_WITH_ID:
           this.#lastEventId = field;
           sink.message('message', text, field, this.#origin);
           break;
-        case 78: // N: a message of a named type, its data, and a new last event id
+        case TAG.NAMED_WITH_ID:
           this.#lastEventId = third;
           sink.message(text, field, third, this.#origin);
           break;
-        case 73: // I: the last event id changed with no message (an id-only block)
+        case TAG.ID: // an id-only block
           this.#lastEventId = text;
           break;
-        case 99: // c: connect, unless offline or paused: then once that ends
+        case TAG.CONNECT: // unless offline or paused: then once that ends
           this.#wakeable = false;
           if (this.#suspendedBy()) this.#heldRequest = text;
           else this.#request(text);
           break;
-        case 111: // o: open
+        case TAG.OPEN:
           sink.open(this.#response);
           break;
-        case 107: // k: a comment
+        case TAG.COMMENT:
           sink.comment(text);
           break;
-        case 114: {
-          // r: reconnect after the delay; the reason is the field
+        case TAG.RECONNECT: {
+          // after the delay; the reason is the field
           const delay = Number(text);
           const reason = field === 'suspended' ? this.#suspendReason : field;
           this.#abandon();
@@ -558,16 +558,16 @@ export class Connection {
           sink.error({ ...failure, reason, willRetry: true, retryIn: delay });
           break;
         }
-        case 102: {
-          // f: failed for good; whether retries ran out is the field
+        case TAG.FAILED: {
+          // whether retries ran out is the field
           const info = { ...failure, reason: failure?.reason ?? text, willRetry: false, retriesExhausted: field === '1' };
           this.#shutdown();
           sink.error(info);
           break;
         }
-        case 115: // s, i, x: an event was skipped (too large, its id too long, no memory for it)
-        case 105:
-        case 120:
+        case TAG.EVENT_TOO_LARGE:
+        case TAG.ID_TOO_LARGE:
+        case TAG.OUT_OF_MEMORY:
           sink.error({ reason: SKIPPED_REASONS.get(tag), limit: Number(text), willRetry: false });
           break;
         default:
@@ -658,7 +658,7 @@ export class Connection {
     const { status } = response;
     const statusText = response.statusText ?? '';
     const actions = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
-    if (firstTag(actions) !== 111) {
+    if (firstTag(actions) !== TAG.OPEN) {
       // Failed at the headers: report it now; the body is read only if the handler asks.
       const limit = this.#options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
       const body = new FailedBody(response.body, limit, this.#options.stallTimeout, controller);

@@ -87,6 +87,18 @@ function writeArguments(wasm, texts, statuses = []) {
   return lengths;
 }
 
+/**
+ * Throws why engine_new returned 0: a RangeError with the engine's reason when it refused the
+ * settings (its message, ASCII, at an address engine_refusal gives), else for want of memory.
+ */
+function refused(wasm) {
+  const at = guarded(wasm, () => wasm.engine_refusal()) >>> 0;
+  const [address, length] = inside(wasm, at, 8) ? new Uint32Array(wasm.memory.buffer, at, 2) : [0, 0];
+  if (length === 0 || !inside(wasm, address, length)) throw outOfMemory('a new handle');
+  const reason = String.fromCharCode(...new Uint8Array(wasm.memory.buffer, address, length));
+  throw new RangeError(`wasm-eventsource: ${reason}`);
+}
+
 /** The loaded module's exports; throws if it is not loaded (a trap dropped it since). */
 function loaded() {
   const wasm = wasmExports();
@@ -155,11 +167,15 @@ class Handle {
 }
 
 /**
- * The connection engine of one EventSource. Delays are in milliseconds; undefined takes the
- * default. Each method returns a batch of tokens (see tokens.js).
+ * The connection engine of one EventSource, made from `settings` (each number undefined for
+ * the default): `initialDelay`, `maxDelay` (ms), `factor`, `jitter`, `maxRetries`,
+ * `retryOnStatus` (HTTP statuses), `maxEventSize` (bytes), `lastEventId` and `seed` (of the
+ * jitter). This is the one place they are spelled into engine_new's arguments, in the order
+ * of binding/src/engine.rs's `Settings`. Settings the engine refuses throw a RangeError with
+ * its reason (the core's `ConfigError`). Each method returns a batch of tokens (tokens.js).
  */
 export class Engine extends Handle {
-  constructor(initialDelay, maxDelay, factor, jitter, maxRetries, retryOnStatus, maxEventSize, lastEventId, seed) {
+  constructor({ initialDelay, maxDelay, factor, jitter, maxRetries, retryOnStatus = [], maxEventSize, lastEventId, seed }) {
     const wasm = loaded();
     const [idLength] = writeArguments(wasm, [lastEventId ?? ''], retryOnStatus);
     const handle = guarded(wasm, () =>
@@ -175,6 +191,7 @@ export class Engine extends Handle {
         retryOnStatus.length,
       ),
     );
+    if (handle === 0) refused(wasm);
     super(wasm, handle, wasm.engine_free);
   }
 

@@ -29,6 +29,13 @@ function isAbortSignal(value) {
  */
 export const DEFAULT_RECONNECT_MS = 3000;
 
+/**
+ * The longest reconnect delay when none is given: the engine's default (`max_delay_ms` of
+ * `RetryPolicy::default` in src/engine.rs), which an initial delay must not pass. A test
+ * (tests/js/pipeline.test.mjs) checks that the constructor refuses what the engine refuses.
+ */
+const DEFAULT_MAX_DELAY_MS = 60_000;
+
 /** How many events an async iterator holds for a slow loop before reading pauses. */
 const DEFAULT_MAX_QUEUED_EVENTS = 1000;
 
@@ -91,6 +98,9 @@ function checkRetry(retry) {
   const initialDelay = out.initialDelay ?? DEFAULT_RECONNECT_MS;
   if (out.maxDelay !== undefined && out.maxDelay < initialDelay) {
     fail(`retry.maxDelay must be >= retry.initialDelay (${initialDelay})`, RangeError);
+  }
+  if (out.maxDelay === undefined && initialDelay > DEFAULT_MAX_DELAY_MS) {
+    fail(`retry.initialDelay must be <= retry.maxDelay (${DEFAULT_MAX_DELAY_MS} unless given)`, RangeError);
   }
   if (retry.retryOnStatus !== undefined) {
     if (!Array.isArray(retry.retryOnStatus)) fail('retry.retryOnStatus must be an array of status codes');

@@ -5,7 +5,7 @@ import { parserModule } from './inline.js';
 import { Parser } from './handles.js';
 import { callUser } from './listeners.js';
 import { normalizeParseOptions } from './options.js';
-import { SKIPPED_REASONS, feedChunk, walkTokens } from './tokens.js';
+import { SKIPPED_REASONS, TAG, feedChunk, walkTokens } from './tokens.js';
 import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
 
 // The parser needs only the parser-only module, which is what a bundle without the class
@@ -126,34 +126,32 @@ class StreamState {
     const options = this.#options;
     walkTokens(tokens, (tag, text, field, third) => {
       switch (tag) {
-        case 109: // m: a message of the default type
+        case TAG.MESSAGE:
           events.push({ type: 'message', data: text, id: this.#id });
           break;
-        case 110: // n: a named type; its data is the field
+        case TAG.NAMED: // its data is the field
           events.push({ type: text, data: field, id: this.#id });
           break;
-        case 77: // M: a message of the default type, with a new last event id
+        case TAG.MESSAGE_WITH_ID:
           this.#id = field;
           events.push({ type: 'message', data: text, id: field });
           break;
-        case 78: // N: a named type, its data, and a new last event id
+        case TAG.NAMED_WITH_ID:
           this.#id = third;
           events.push({ type: text, data: field, id: third });
           break;
-        case 107: {
-          // k: a comment
+        case TAG.COMMENT: {
           const { onComment } = options;
           if (onComment) events.push(() => callUser(onComment, text));
           break;
         }
-        case 116: {
-          // t: a valid retry field
+        case TAG.RETRY: {
           const { onRetry } = options;
           if (onRetry) events.push(() => callUser(onRetry, Number(text)));
           break;
         }
         default: {
-          // s, i, x: an event was skipped (too large, its id too long, no memory for it)
+          // An event was skipped (too large, its id too long, no memory for it).
           const reason = SKIPPED_REASONS.get(tag);
           if (reason === undefined) break;
           const error = new EventTooLargeError(Number(text), reason);

@@ -3,20 +3,36 @@
 // are read out of it: a table of words, and the ASCII and wide strings the fields are
 // sliced from by their lengths. The tags below have a second field.
 
-const NAMED = 110; // n: type, then data
-const WITH_ID = 77; // M: data, then the event's id (a new one)
-const NAMED_WITH_ID = 78; // N: type, data, then the event's id (a new one)
-const RECONNECT = 114; // r: delay, then reason
-const FAILED = 102; // f: reason, then whether retries ran out
+/**
+ * The tags of the tokens, by char code: binding/src/tokens.rs (`mod tag`) names the same
+ * letters, and a test (tests/js/pipeline.test.mjs) reads that list to check they agree.
+ */
+export const TAG = Object.freeze({
+  CONNECT: 99, // c + last event id: issue the request
+  OPEN: 111, // o: the stream is open
+  MESSAGE: 109, // m + data: a message of the default type
+  NAMED: 110, // n + type, data: a message of a named type
+  MESSAGE_WITH_ID: 77, // M + data, id: a message of the default type whose id is new
+  NAMED_WITH_ID: 78, // N + type, data, id: a message of a named type whose id is new
+  ID: 73, // I + id: the last event id changed with no message
+  COMMENT: 107, // k + text: a comment line
+  RETRY: 116, // t + milliseconds: a valid retry field
+  RECONNECT: 114, // r + delay, reason: reconnecting after the delay
+  FAILED: 102, // f + reason, whether retries ran out: failed for good
+  EVENT_TOO_LARGE: 115, // s + limit: an event over the size limit was skipped
+  ID_TOO_LARGE: 105, // i + limit: an event whose id is over the limit was skipped
+  OUT_OF_MEMORY: 120, // x + bytes: an event was skipped, for want of that much memory
+});
+const { NAMED, MESSAGE_WITH_ID, NAMED_WITH_ID, RECONNECT, FAILED } = TAG;
 
 /**
- * The tags of a skipped event (s, i, x: see binding/src/lib.rs) and the reason each is
- * reported with; the token's text is the limit passed (the bytes asked for, for x).
+ * The tags of a skipped event and the reason each is reported with; the token's text is
+ * the limit passed (the bytes asked for, for OUT_OF_MEMORY).
  */
 export const SKIPPED_REASONS = new Map([
-  [115, 'event-too-large'],
-  [105, 'id-too-large'],
-  [120, 'out-of-memory'],
+  [TAG.EVENT_TOO_LARGE, 'event-too-large'],
+  [TAG.ID_TOO_LARGE, 'id-too-large'],
+  [TAG.OUT_OF_MEMORY, 'out-of-memory'],
 ]);
 
 /**
@@ -111,7 +127,7 @@ export function walkTokens(batch, visit) {
       else text = ascii.slice(inAscii, (inAscii += word >>> 1));
       at += 2;
       let field, third;
-      if (tag === NAMED || tag === WITH_ID || tag === NAMED_WITH_ID || tag === RECONNECT || tag === FAILED) {
+      if (tag === NAMED || tag === MESSAGE_WITH_ID || tag === NAMED_WITH_ID || tag === RECONNECT || tag === FAILED) {
         word = table[at];
         if (word & 1) field = wide.slice(inWide, (inWide += word >>> 1));
         else field = ascii.slice(inAscii, (inAscii += word >>> 1));

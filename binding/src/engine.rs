@@ -2,10 +2,10 @@
 
 use crate::input::Input;
 use crate::parser::bounded_parser;
-use crate::tokens::Tokens;
+use crate::tokens::{Tokens, tag};
 use alloc::string::String;
 use alloc::vec::Vec;
-use wasm_eventsource::engine::{Action, Engine, Reason, RetryPolicy, retry_after_ms};
+use wasm_eventsource::engine::{Action, ConfigError, Engine, Reason, RetryPolicy, retry_after_ms};
 
 /// The connection engine of one JavaScript `EventSource`, with its batch and input buffer.
 pub struct EngineHandle {
@@ -54,9 +54,8 @@ fn reason_name(reason: Reason) -> &'static str {
 }
 
 impl EngineHandle {
-    /// An engine for one source (delays in milliseconds), or `None` for a policy that
-    /// cannot work.
-    pub fn new(settings: Settings) -> Option<EngineHandle> {
+    /// An engine for one source (delays in milliseconds), or why its policy cannot work.
+    pub fn new(settings: Settings) -> Result<EngineHandle, ConfigError> {
         let defaults = RetryPolicy::default();
         let policy = RetryPolicy {
             initial_delay_ms: millis(settings.initial_delay, defaults.initial_delay_ms),
@@ -68,9 +67,9 @@ impl EngineHandle {
         };
         let parser =
             bounded_parser(settings.max_event_size).with_last_event_id(settings.last_event_id.clone());
-        let engine = Engine::new(policy, parser, settings.seed as u64).ok()?;
+        let engine = Engine::new(policy, parser, settings.seed as u64)?;
         let tokens = Tokens::with_reported_id(settings.last_event_id);
-        Some(EngineHandle { engine, tokens, input: Input::default() })
+        Ok(EngineHandle { engine, tokens, input: Input::default() })
     }
 
     /// Starts the first connection.
@@ -144,19 +143,19 @@ impl EngineHandle {
         let out = &mut self.tokens;
         while let Some(action) = self.engine.poll_action() {
             match action {
-                Action::Connect { last_event_id } => out.push('c', &last_event_id),
-                Action::Open => out.push('o', ""),
+                Action::Connect { last_event_id } => out.push(tag::CONNECT, &last_event_id),
+                Action::Open => out.push(tag::OPEN, ""),
                 Action::Message(event) => {
                     let (event_type, data, id) = event.into_parts();
                     out.event(&event_type, &data, &id);
                 }
-                Action::Comment(text) => out.push('k', &text),
+                Action::Comment(text) => out.push(tag::COMMENT, &text),
                 Action::Reconnecting { delay_ms, reason } => {
-                    out.number('r', delay_ms);
+                    out.number(tag::RECONNECT, delay_ms);
                     out.field(reason_name(reason));
                 }
                 Action::Failed { reason, retries_exhausted } => {
-                    out.push('f', reason_name(reason));
+                    out.push(tag::FAILED, reason_name(reason));
                     out.field(if retries_exhausted { "1" } else { "0" });
                 }
                 Action::Skipped(error) => out.skipped(error),

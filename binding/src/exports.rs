@@ -16,6 +16,9 @@ use crate::parser::ParserHandle;
 static ENGINES: Global<Handles<EngineHandle>> = Global::new(Handles::new());
 static PARSERS: Global<Handles<ParserHandle>> = Global::new(Handles::new());
 static ARGUMENTS: Global<Input> = Global::new(Input::new());
+/// Why the last [`engine_new`] refused its settings, as [`engine_refusal`] hands it out: the
+/// address and length of [`ConfigError`](wasm_eventsource::engine::ConfigError)'s message, 0 and 0 when it did not refuse them.
+static REFUSAL: Global<[u32; 2]> = Global::new([0; 2]);
 
 /// What a call on a handle that is not live returns: a batch of no tokens.
 static NOTHING: [u32; 6] = [0; 6];
@@ -64,7 +67,8 @@ fn optional(bytes: &[u8], start: usize, length: i32) -> (Option<&str>, usize) {
 
 /// A new engine (see [`Settings`]): the argument buffer holds the last event id in UTF-8
 /// (`id_length` bytes), then `statuses` retryable HTTP statuses as little-endian u16s.
-/// Returns its handle, or 0 for a retry policy that cannot work.
+/// Returns its handle, or 0: for a retry policy that cannot work ([`engine_refusal`] then
+/// says why), or for want of memory.
 #[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
 pub extern "C" fn engine_new(
@@ -93,8 +97,19 @@ pub extern "C" fn engine_new(
             seed,
         }
     });
-    let Some(engine) = settings.and_then(EngineHandle::new) else { return 0 };
+    let engine = settings.map(EngineHandle::new);
+    let refusal = engine.as_ref().and_then(|engine| engine.as_ref().err()).map(|error| error.message());
+    REFUSAL.with(|last| *last = refusal.map_or([0; 2], |text| [text.as_ptr() as u32, text.len() as u32]));
+    let Some(Ok(engine)) = engine else { return 0 };
     ENGINES.with(|engines| engines.insert(engine)).unwrap_or(0)
+}
+
+/// Why the last [`engine_new`] returned 0: the address of two words, the address and the
+/// length of [`ConfigError`](wasm_eventsource::engine::ConfigError)'s message (ASCII) when it refused the settings, 0 and 0 when
+/// memory ran out.
+#[unsafe(no_mangle)]
+pub extern "C" fn engine_refusal() -> *const u32 {
+    REFUSAL.with(|last| last.as_ptr()).unwrap_or(NOTHING.as_ptr())
 }
 
 /// Releases an engine; its handle is then not live.

@@ -7,6 +7,39 @@ use wasm_eventsource::{ItemRef, ParseError};
 /// Bit 0 of a field's word: the field's text is in the wide string, not the ASCII one.
 const WIDE: u32 = 1;
 
+/// The tags of the tokens, as in the crate documentation's table. `js/tokens.js` names the
+/// same char codes (`TAG`), and a test there reads this list to check that they agree.
+pub mod tag {
+    /// `c` + last event id: issue the request.
+    pub const CONNECT: char = 'c';
+    /// `o`: the stream is open.
+    pub const OPEN: char = 'o';
+    /// `m` + data: a `message`.
+    pub const MESSAGE: char = 'm';
+    /// `n` + type, data: a message of a named type.
+    pub const NAMED: char = 'n';
+    /// `M` + data, id: a `message` whose id is new.
+    pub const MESSAGE_WITH_ID: char = 'M';
+    /// `N` + type, data, id: a message of a named type whose id is new.
+    pub const NAMED_WITH_ID: char = 'N';
+    /// `I` + id: the last event id changed with no message.
+    pub const ID: char = 'I';
+    /// `k` + text: a comment line.
+    pub const COMMENT: char = 'k';
+    /// `t` + milliseconds: a valid `retry:` field.
+    pub const RETRY: char = 't';
+    /// `r` + delay, reason: reconnecting after the delay.
+    pub const RECONNECT: char = 'r';
+    /// `f` + reason, whether retries ran out: failed for good.
+    pub const FAILED: char = 'f';
+    /// `s` + limit: an event over the size limit was skipped.
+    pub const EVENT_TOO_LARGE: char = 's';
+    /// `i` + limit: an event whose id is over the limit was skipped.
+    pub const ID_TOO_LARGE: char = 'i';
+    /// `x` + bytes: an event was skipped, for want of that much memory.
+    pub const OUT_OF_MEMORY: char = 'x';
+}
+
 /// One batch of tokens, and the last event id already told to JavaScript.
 #[derive(Default)]
 pub struct Tokens {
@@ -73,8 +106,8 @@ impl Tokens {
     pub fn item(&mut self, item: Result<ItemRef<'_>, ParseError>) {
         match item {
             Ok(ItemRef::Event(event)) => self.event(event.event_type_field(), event.data(), event.id()),
-            Ok(ItemRef::Retry(millis)) => self.number('t', millis),
-            Ok(ItemRef::Comment(text)) => self.push('k', text),
+            Ok(ItemRef::Retry(millis)) => self.number(tag::RETRY, millis),
+            Ok(ItemRef::Comment(text)) => self.push(tag::COMMENT, text),
             Err(error) => self.skipped(error),
         }
     }
@@ -84,15 +117,15 @@ impl Tokens {
     /// is allocated unless the id grew.
     pub fn event(&mut self, event_type: &str, data: &str, id: &str) {
         if data.len() > CAPACITY_KEPT && !self.has_room_for(data) {
-            self.number('x', data.len() as u64);
+            self.number(tag::OUT_OF_MEMORY, data.len() as u64);
             return;
         }
         let new_id = id != self.reported_id;
         match (event_type.is_empty(), new_id) {
-            (true, false) => self.push('m', data),
-            (true, true) => self.push('M', data),
+            (true, false) => self.push(tag::MESSAGE, data),
+            (true, true) => self.push(tag::MESSAGE_WITH_ID, data),
             (false, new_id) => {
-                self.push(if new_id { 'N' } else { 'n' }, event_type);
+                self.push(if new_id { tag::NAMED_WITH_ID } else { tag::NAMED }, event_type);
                 self.field(data);
             }
         }
@@ -106,7 +139,7 @@ impl Tokens {
     /// `I` + `id` when the last event id is not the one JavaScript was last told.
     pub fn last_event_id(&mut self, id: &str) {
         if id != self.reported_id {
-            self.push('I', id);
+            self.push(tag::ID, id);
             self.reported_id.clear();
             self.reported_id.push_str(id);
         }
@@ -116,10 +149,10 @@ impl Tokens {
     /// the bytes of memory that could not be had.
     pub fn skipped(&mut self, error: ParseError) {
         match error {
-            ParseError::EventTooLarge { limit } => self.number('s', limit as u64),
-            ParseError::IdTooLarge { limit } => self.number('i', limit as u64),
-            ParseError::OutOfMemory { requested } => self.number('x', requested as u64),
-            _ => self.number('x', 0),
+            ParseError::EventTooLarge { limit } => self.number(tag::EVENT_TOO_LARGE, limit as u64),
+            ParseError::IdTooLarge { limit } => self.number(tag::ID_TOO_LARGE, limit as u64),
+            ParseError::OutOfMemory { requested } => self.number(tag::OUT_OF_MEMORY, requested as u64),
+            _ => self.number(tag::OUT_OF_MEMORY, 0),
         }
     }
 

@@ -8,8 +8,8 @@ import { runInNewContext } from 'node:vm';
 
 import '../../js/index.js';
 import { Engine } from '../../js/handles.js';
-import { DEFAULT_RECONNECT_MS } from '../../js/options.js';
-import { feedChunk, walkTokens } from '../../js/tokens.js';
+import { DEFAULT_RECONNECT_MS, normalizeInit } from '../../js/options.js';
+import { TAG, feedChunk, walkTokens } from '../../js/tokens.js';
 import { loadWasm, wasmExports } from '../../js/wasm.js';
 
 await loadWasm();
@@ -35,7 +35,7 @@ const t = (batch) => tokens(batch).join('\r');
 
 /** An engine with no jitter, so delays are exact. */
 function engine({ maxEventSize, lastEventId, retryOnStatus = [], maxRetries } = {}) {
-  return new Engine(1000, 8000, 2, 0, maxRetries, retryOnStatus, maxEventSize, lastEventId, 7);
+  return new Engine({ initialDelay: 1000, maxDelay: 8000, factor: 2, jitter: 0, maxRetries, retryOnStatus, maxEventSize, lastEventId, seed: 7 });
 }
 
 function opened(options) {
@@ -165,7 +165,7 @@ test('the module imports nothing and exports only its memory and handle calls', 
   const module = new WebAssembly.Module(bytes);
   assert.deepEqual(WebAssembly.Module.imports(module), []);
   const calls = WebAssembly.Module.exports(module).map((e) => e.name).filter((name) => !name.startsWith('__'));
-  const kinds = ['chunk', 'connect', 'end', 'free', 'input', 'network_error', 'new', 'response', 'retry_timer', 'stall', 'suspend'];
+  const kinds = ['chunk', 'connect', 'end', 'free', 'input', 'network_error', 'new', 'refusal', 'response', 'retry_timer', 'stall', 'suspend'];
   const expected = ['arguments', 'memory', ...kinds.map((k) => `engine_${k}`), ...['chunk', 'end', 'free', 'input', 'new'].map((k) => `parser_${k}`)];
   assert.deepEqual(calls.sort(), expected.sort());
 });
@@ -228,8 +228,13 @@ test('engines nobody freed are released once they are collected', { skip: !colle
   for (const e of next) e.free();
 });
 
-test('a bad policy throws a RangeError', () => {
-  assert.throws(() => new Engine(1000, 8000, 0.5, 0, undefined, [], undefined, undefined, 1), RangeError);
+test("a policy the engine refuses throws a RangeError with the engine's reason", () => {
+  const refused = (settings) => () => new Engine({ initialDelay: 1000, maxDelay: 8000, seed: 1, ...settings });
+  assert.throws(refused({ factor: 0.5 }), { name: 'RangeError', message: 'wasm-eventsource: retry factor must be a finite number >= 1' });
+  assert.throws(refused({ jitter: 2 }), { name: 'RangeError', message: 'wasm-eventsource: retry jitter must be between 0 and 1' });
+  assert.throws(refused({ maxDelay: 10 }), { name: 'RangeError', message: 'wasm-eventsource: retry maxDelay must be >= initialDelay' });
+  refused({})().free();
+  assert.throws(refused({ factor: Infinity }), /must be a finite number/, 'and the next refusal says its own reason');
 });
 
 test('the entry exports exactly the values index.d.ts declares', async () => {
@@ -240,8 +245,51 @@ test('the entry exports exactly the values index.d.ts declares', async () => {
   assert.deepEqual(Object.keys(entry).sort(), declared);
 });
 
+test("JavaScript's token tags are the binding's, name for name", async () => {
+  const rust = await readFile(new URL('../../binding/src/tokens.rs', import.meta.url), 'utf8');
+  const tags = [...rust.matchAll(/pub const (\w+): char = '(.)';/g)].map(([, name, letter]) => [name, letter.charCodeAt(0)]);
+  assert.ok(tags.length >= 14, 'the binding\'s tags were read');
+  assert.deepEqual(Object.fromEntries(tags), { ...TAG });
+});
+
+test('the constructor refuses exactly the retry policies the engine refuses', () => {
+  // The constructor checks before the module is loaded, so it holds its own copy of the
+  // rules; over every combination here, it and the engine must agree.
+  const values = {
+    initialDelay: [undefined, 0, 100, 3000, 60_000, 70_000],
+    maxDelay: [undefined, 0, 50, 3000, 60_000, 1e9],
+    factor: [undefined, 1, 2, 1e6],
+    jitter: [undefined, 0, 0.5, 1],
+  };
+  let checked = 0;
+  for (const initialDelay of values.initialDelay) {
+    for (const maxDelay of values.maxDelay) {
+      for (const factor of values.factor) {
+        for (const jitter of values.jitter) {
+          const retry = { initialDelay, maxDelay, factor, jitter };
+          let options;
+          try {
+            options = normalizeInit({ retry });
+          } catch {
+            options = null;
+          }
+          let accepted = true;
+          try {
+            new Engine({ ...retry, seed: 1 }).free();
+          } catch {
+            accepted = false;
+          }
+          assert.equal(options !== null, accepted, JSON.stringify(retry));
+          checked += 1;
+        }
+      }
+    }
+  }
+  assert.equal(checked, 6 * 6 * 4 * 4);
+});
+
 test("JavaScript's default reconnection time is the engine's", () => {
-  const e = new Engine(undefined, undefined, undefined, 0, undefined, [], undefined, undefined, 7);
+  const e = new Engine({ jitter: 0, seed: 7 });
   e.connect();
   e.response(200, 'text/event-stream', undefined, Date.now());
   assert.equal(t(e.end()), `r${DEFAULT_RECONNECT_MS}\rended`);
