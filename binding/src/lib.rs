@@ -51,6 +51,8 @@ mod handles;
 mod input;
 #[cfg(target_arch = "wasm32")]
 mod parser;
+#[cfg(any(target_arch = "wasm32", test))]
+mod swar;
 #[cfg(target_arch = "wasm32")]
 mod tokens;
 

@@ -1,5 +1,6 @@
 //! Writing the batches of tokens described in the crate documentation.
 
+use crate::swar::{is_ascii, utf16_len};
 use alloc::string::String;
 use alloc::vec::Vec;
 use wasm_eventsource::{ItemRef, ParseError};
@@ -213,35 +214,6 @@ fn saturate(value: usize) -> u32 {
 /// code units (its bytes are held twice over), so the shift loses nothing.
 fn length_word(units: usize) -> u32 {
     saturate(units) << 1
-}
-
-/// Whether `text` is all ASCII, 64 bytes at a time in 64-bit words ([`str::is_ascii`] goes
-/// a 32-bit word at a time on wasm32, which made it a third of the time of long events).
-fn is_ascii(text: &str) -> bool {
-    let (blocks, rest) = text.as_bytes().as_chunks::<64>();
-    blocks.iter().all(|block| {
-        let (words, _) = block.as_chunks::<8>();
-        words.iter().fold(0, |any, word| any | u64::from_ne_bytes(*word)) & 0x8080_8080_8080_8080 == 0
-    }) && rest.is_ascii()
-}
-
-/// The length of `text` in UTF-16 code units: one per char, two for those beyond U+FFFF.
-/// That is its bytes, less its continuation bytes (0b10xxxxxx), plus the lead bytes of
-/// four-byte sequences (0b11110xxx), counted eight bytes at a time.
-fn utf16_len(text: &str) -> usize {
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let (words, rest) = text.as_bytes().as_chunks::<8>();
-    let (mut continuations, mut four_byte_leads) = (0, 0);
-    for word in words {
-        let word = u64::from_ne_bytes(*word);
-        continuations += (word & !(word << 1) & HIGH).count_ones() as usize;
-        four_byte_leads += (word & (word << 1) & (word << 2) & (word << 3) & HIGH).count_ones() as usize;
-    }
-    for &byte in rest {
-        continuations += usize::from(byte & 0xC0 == 0x80);
-        four_byte_leads += usize::from(byte >= 0xF0);
-    }
-    text.len() - continuations + four_byte_leads
 }
 
 /// Writes `value` in decimal without the formatting machinery (it costs wasm bytes).
