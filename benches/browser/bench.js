@@ -64,7 +64,7 @@ function chunked(bytes, size) {
  * same feedChunk and walkTokens as js/connection.js.
  */
 function runOurs(chunks) {
-  const engine = new Engine(undefined, undefined, undefined, undefined, undefined, [], undefined, undefined, 1);
+  const engine = new Engine({ seed: 1 });
   engine.connect();
   engine.response(200, 'text/event-stream', undefined, Date.now());
   let events = 0;
