@@ -387,11 +387,11 @@ export declare function parseEvents(
 ): AsyncGenerator<ParsedEvent, void, undefined>;
 
 /**
- * Loads the WebAssembly module from `source` instead of from beside the package's files:
- * a URL (fetched), a fetch() Response, a compiled WebAssembly.Module, or the module's bytes.
- * For pages that host `wasm_eventsource.wasm` themselves (the package exports it as
- * `wasm-eventsource/wasm_eventsource.wasm`), and bundlers that do not copy it. Call it
- * before the first source or parser is made.
+ * Loads the WebAssembly module from `source` instead of the copy the package carries inside
+ * its JavaScript: a URL (fetched), a fetch() Response, a compiled WebAssembly.Module, or the
+ * module's bytes. For pages that host `wasm_eventsource.wasm` themselves (the package exports
+ * it as `wasm-eventsource/wasm_eventsource.wasm`). Call it before the first source or parser
+ * is made; a module already loaded is kept.
  */
 export declare function useWasm(
   source: string | URL | Response | CompiledModule | ArrayBuffer | ArrayBufferView | PromiseLike<Response | ArrayBuffer | ArrayBufferView>,

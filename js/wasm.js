@@ -1,5 +1,6 @@
-// Loads the WebAssembly module once per page, the way the platform's entry says. A failed
-// load is not kept: the next source or parser tries again.
+// Loads the WebAssembly module once per page, the way the package's modules offer it (see
+// setWasmLoader) or useWasm() says. A failed load is not kept: the next source or parser
+// tries again.
 
 let loader = () => Promise.reject(new Error('wasm-eventsource: no WebAssembly loader is set'));
 /** Whether the loader's module has the connection engine (the whole module), or only the parser. */
@@ -45,10 +46,9 @@ export async function instantiate(source) {
 }
 
 /**
- * Loads the module from `source` (see instantiate) instead of where the package's entry looks
- * for it: for pages that host the file themselves, or a bundler that does not copy it. Call it
- * before the first source or parser is made; a module already loaded is kept, and a load under
- * way is replaced.
+ * Loads the module from `source` (see instantiate) instead of the copy the package carries:
+ * for pages that host the file themselves. Call it before the first source or parser is
+ * made; a whole module already loaded is kept, and a load under way is replaced.
  */
 export function useWasm(source) {
   const loaded = exports !== null && loaderHasEngine;
