@@ -304,23 +304,19 @@ mod tests {
     }
 
     #[test]
-    fn a_refused_message_is_skipped_and_reported_by_default() {
-        let options = UseEventSourceOptions::new().decode(number);
-        assert_eq!(options.step(message("message", "7")), Step::Keep(7));
-        assert_eq!(
-            options.step(message("message", "x")),
-            Step::Report(Error::Decode("not a number: x".into()))
-        );
-    }
-
-    #[test]
-    fn the_close_policy_stops_at_a_refused_message() {
-        let options = UseEventSourceOptions::new().on_decode_error(DecodeErrorPolicy::Close).decode(number);
-        assert_eq!(options.step(message("message", "7")), Step::Keep(7));
-        assert_eq!(
-            options.step(message("message", "x")),
-            Step::Stop(Error::Decode("not a number: x".into()))
-        );
+    fn a_refused_message_is_reported_then_skipped_or_closes_as_the_policy_says() {
+        let refused = || Error::Decode("not a number: x".into());
+        let by_default = UseEventSourceOptions::new().decode(number);
+        let skip = UseEventSourceOptions::new().on_decode_error(DecodeErrorPolicy::Skip).decode(number);
+        let close = UseEventSourceOptions::new().on_decode_error(DecodeErrorPolicy::Close).decode(number);
+        for (options, expected) in [
+            (by_default, Step::Report(refused())),
+            (skip, Step::Report(refused())),
+            (close, Step::Stop(refused())),
+        ] {
+            assert_eq!(options.step(message("message", "7")), Step::Keep(7));
+            assert_eq!(options.step(message("message", "x")), expected);
+        }
     }
 
     #[test]
