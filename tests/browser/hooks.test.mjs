@@ -85,6 +85,8 @@ for (const app of ['leptos', 'yew']) {
         'event: done\ndata: {}\n\n',
       ].join('');
       await withApp(app, { panels: 'chat', chat: rawUrl('', body, { key, end: 'hang' }) }, async (page) => {
+        // WebDriver's click does not wait for the app to render its button.
+        await page.waitForFunction(() => document.querySelector('#chat #send') !== null);
         await page.click('#chat #send');
         await page.waitForFunction(() => document.querySelector('#chat .kept')?.textContent === '151', null, { timeout: 10_000 });
         assert.equal(await page.$eval('#chat .reply', (node) => node.textContent), tokens.join(''), 'every token, in order');
