@@ -2,8 +2,9 @@
 //!
 //! Unlike a hook over the native `EventSource`, this one sends headers (recomputed on
 //! every reconnect), POSTs bodies, resumes with `Last-Event-ID` on its own reconnects,
-//! and keeps a bounded history besides the latest message. During server-side rendering
-//! it does nothing: its signals keep their initial values.
+//! listens to the event types you name, and keeps a history (bounded or whole) besides
+//! the latest message. During server-side rendering it does nothing: its signals keep
+//! their initial values.
 //!
 //! ```ignore
 //! use ::leptos::prelude::*;
@@ -32,7 +33,8 @@ pub struct UseEventSourceReturn<T: Send + Sync + 'static> {
     pub ready_state: Signal<ReadyState>,
     /// The latest message.
     pub message: Signal<Option<T>>,
-    /// The newest messages, oldest first, as many as the options' `history`.
+    /// The newest messages, oldest first, as many as the options' `history` (all of the
+    /// stream's with `history_unbounded`).
     pub messages: Signal<Vec<T>>,
     /// The latest error: a lost connection (cleared when it reopens), a failure, or a
     /// message the decoder refused.
@@ -78,8 +80,10 @@ struct Controls {
     close: std::rc::Rc<dyn Fn()>,
 }
 
-/// Streams `url` (a string or a signal: a change reconnects and starts a new history) into
-/// signals. The connection closes when the component's owner is disposed.
+/// Streams `url` (a string or a signal: a new value reconnects and starts a new history;
+/// setting the same value again does nothing) into signals. The options' `configure`
+/// runs untracked, so the signals it reads are read at each connect but do not reconnect.
+/// The connection closes when the component's owner is disposed.
 ///
 /// ```ignore
 /// let (room, set_room) = signal("/rooms/1".to_string());
@@ -137,8 +141,8 @@ mod live {
     use super::{Controls, Setters};
     use crate::builder::EventSourceBuilder;
     use crate::engine::ReadyState;
-    use crate::event::{Error, SseEvent};
-    use crate::hooks::{UseEventSourceOptions, push_bounded};
+    use crate::event::SseEvent;
+    use crate::hooks::{Step, UseEventSourceOptions, push_bounded};
     use crate::source::EventSourceHandle;
     use ::leptos::prelude::*;
     use std::cell::{Cell, RefCell};
@@ -184,6 +188,8 @@ mod live {
             let current = current.clone();
             Rc::new(move |url: String| connect(&current, &options, set, url))
         };
+        // Compared by value: setting the same URL again changes nothing.
+        let url = Memo::new(move |_| url.get());
         {
             let current = current.clone();
             let start = start.clone();
@@ -226,7 +232,9 @@ mod live {
         url: String,
     ) {
         let generation = current.supersede();
-        let mut source = match (options.configure)(EventSourceBuilder::new(url)).build() {
+        // Untracked: a signal read while setting up must not make the effect reconnect.
+        let builder = untrack(|| (options.configure)(EventSourceBuilder::new(url)));
+        let mut source = match builder.build() {
             Ok(source) => source,
             Err(error) => {
                 set.error.try_set(Some(error));
@@ -249,14 +257,20 @@ mod live {
                         set.ready_state.try_set(ReadyState::Open);
                         set.error.try_set(None);
                     }
-                    Ok(SseEvent::Message(message)) => match options.decode_message(message) {
-                        Ok(value) => {
-                            set.messages
-                                .try_update(|list| push_bounded(list, value.clone(), options.history));
+                    Ok(SseEvent::Message(message)) => match options.step(message) {
+                        Step::Ignore => {}
+                        Step::Keep(value) => {
+                            let limit = options.history_limit();
+                            set.messages.try_update(|list| push_bounded(list, value.clone(), limit));
                             set.message.try_set(Some(value));
                         }
-                        Err(why) => {
-                            set.error.try_set(Some(Error::Decode(why)));
+                        Step::Report(error) => {
+                            set.error.try_set(Some(error));
+                        }
+                        Step::Stop(error) => {
+                            source.close();
+                            set.error.try_set(Some(error));
+                            break;
                         }
                     },
                     Ok(SseEvent::Reconnecting { cause, .. }) => {

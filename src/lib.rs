@@ -72,6 +72,8 @@ pub mod engine;
 mod error_body;
 mod event;
 mod event_stream;
+#[cfg(feature = "yew")]
+mod history;
 #[cfg(any(feature = "leptos", feature = "yew"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "leptos", feature = "yew"))))]
 pub mod hooks;

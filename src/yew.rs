@@ -20,10 +20,12 @@
 
 use crate::engine::ReadyState;
 use crate::event::Error;
-use crate::hooks::{UseEventSourceOptions, push_bounded};
+use crate::hooks::UseEventSourceOptions;
 use ::yew::prelude::*;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+
+pub use crate::history::History;
 
 /// What [`use_event_source`] gives a component.
 #[derive(Clone, PartialEq)]
@@ -32,8 +34,9 @@ pub struct UseEventSourceHandle<T: Clone + PartialEq> {
     pub ready_state: ReadyState,
     /// The latest message.
     pub message: Option<T>,
-    /// The newest messages, oldest first, as many as the options' `history`.
-    pub messages: Rc<Vec<T>>,
+    /// The newest messages, oldest first, as many as the options' `history` (a snapshot:
+    /// cloning it, or a new message, copies no message).
+    pub messages: History<T>,
     /// The latest error: a lost connection (cleared when it reopens), a failure, or a
     /// message the decoder refused.
     pub error: Option<Error>,
@@ -66,9 +69,8 @@ impl<T: Clone + PartialEq> UseEventSourceHandle<T> {
 struct State<T> {
     ready_state: ReadyState,
     message: Option<T>,
-    messages: Rc<Vec<T>>,
+    messages: History<T>,
     error: Option<Error>,
-    history: usize,
 }
 
 // Outside the browser nothing connects, so only `Reset` and `Ready` are ever sent.
@@ -78,7 +80,8 @@ enum Change<T> {
     Reset,
     Ready(ReadyState),
     Opened,
-    Message(T),
+    /// A kept message, and how many messages the history keeps (`None`: all).
+    Message(T, Option<usize>),
     Failed(Error),
 }
 
@@ -91,12 +94,11 @@ impl<T: Clone> Reducible for State<T> {
             message: self.message.clone(),
             messages: self.messages.clone(),
             error: self.error.clone(),
-            history: self.history,
         };
         match change {
             Change::Reset => {
                 next.message = None;
-                next.messages = Rc::new(Vec::new());
+                next.messages = History::new();
                 next.error = None;
             }
             Change::Ready(ready_state) => next.ready_state = ready_state,
@@ -104,8 +106,9 @@ impl<T: Clone> Reducible for State<T> {
                 next.ready_state = ReadyState::Open;
                 next.error = None;
             }
-            Change::Message(value) => {
-                push_bounded(Rc::make_mut(&mut next.messages), value.clone(), next.history);
+            Change::Message(value, limit) => {
+                // O(1): the history shares its buffer with the snapshot a render holds.
+                next.messages = self.messages.pushed(value.clone(), limit);
                 next.message = Some(value);
             }
             Change::Failed(error) => next.error = Some(error),
@@ -114,8 +117,16 @@ impl<T: Clone> Reducible for State<T> {
     }
 }
 
+/// The options of the latest render, which the next connection is set up with and each
+/// message is handled by.
+type Latest<T> = Rc<RefCell<UseEventSourceOptions<T>>>;
+
 /// Streams `url` into component state; a new `url` reconnects and starts a new history,
 /// unmounting closes.
+///
+/// Each render's `options` replace the previous ones: `configure` applies from the next
+/// connection (`open()` or a new URL), the event types, decoder, decode error policy and
+/// history limit from the next message. Nothing reconnects only because options changed.
 ///
 /// ```ignore
 /// let feed = use_event_source(props.url.clone(), UseEventSourceOptions::new().decode(|m| Ok(m.data)));
@@ -125,16 +136,16 @@ pub fn use_event_source<T>(url: String, options: UseEventSourceOptions<T>) -> Us
 where
     T: Clone + PartialEq + 'static,
 {
-    let history = options.history;
-    let state = use_reducer(move || State {
+    let state = use_reducer(|| State {
         ready_state: ReadyState::Closed,
         message: None,
-        messages: Rc::new(Vec::new()),
+        messages: History::new(),
         error: None,
-        history,
     });
     // Bumped by open(); 0 until then when the options say not to connect at once.
     let opened = use_state(|| u64::from(options.immediate));
+    let latest: Latest<T> = use_mut_ref(|| options.clone());
+    *latest.borrow_mut() = options;
     let generation = use_mut_ref(|| Rc::new(Cell::new(0u64)));
     let running = use_mut_ref(|| None::<live::Running>);
     {
@@ -148,7 +159,7 @@ where
                 dispatcher.dispatch(Change::Reset);
             }
             if *opened > 0 {
-                *running.borrow_mut() = live::start(url.clone(), options, dispatcher, generation.clone());
+                *running.borrow_mut() = live::start(url.clone(), latest, dispatcher, generation.clone());
             }
             move || {
                 generation.set(generation.get() + 1);
@@ -187,11 +198,11 @@ where
 /// The browser side: one connection per effect run.
 #[cfg(target_arch = "wasm32")]
 mod live {
-    use super::{Change, State};
+    use super::{Change, Latest, State};
     use crate::builder::EventSourceBuilder;
     use crate::engine::ReadyState;
-    use crate::event::{Error, SseEvent};
-    use crate::hooks::UseEventSourceOptions;
+    use crate::event::SseEvent;
+    use crate::hooks::Step;
     use crate::source::EventSourceHandle;
     use ::yew::prelude::UseReducerDispatcher;
     use std::cell::Cell;
@@ -208,12 +219,13 @@ mod live {
 
     pub(super) fn start<T: Clone + 'static>(
         url: String,
-        options: UseEventSourceOptions<T>,
+        latest: Latest<T>,
         dispatcher: UseReducerDispatcher<State<T>>,
         generation: Rc<Cell<u64>>,
     ) -> Option<Running> {
         let mine = generation.get();
-        let mut source = match (options.configure)(EventSourceBuilder::new(url)).build() {
+        let configure = latest.borrow().configure.clone();
+        let mut source = match configure(EventSourceBuilder::new(url)).build() {
             Ok(source) => source,
             Err(error) => {
                 dispatcher.dispatch(Change::Failed(error));
@@ -230,10 +242,22 @@ mod live {
                 }
                 match item {
                     Ok(SseEvent::Open { .. }) => dispatcher.dispatch(Change::Opened),
-                    Ok(SseEvent::Message(message)) => match options.decode_message(message) {
-                        Ok(value) => dispatcher.dispatch(Change::Message(value)),
-                        Err(why) => dispatcher.dispatch(Change::Failed(Error::Decode(why))),
-                    },
+                    Ok(SseEvent::Message(message)) => {
+                        // Cloned out (a few `Rc`s), so no borrow outlives this line.
+                        let options = latest.borrow().clone();
+                        match options.step(message) {
+                            Step::Ignore => {}
+                            Step::Keep(value) => {
+                                dispatcher.dispatch(Change::Message(value, options.history_limit()))
+                            }
+                            Step::Report(error) => dispatcher.dispatch(Change::Failed(error)),
+                            Step::Stop(error) => {
+                                source.close();
+                                dispatcher.dispatch(Change::Failed(error));
+                                break;
+                            }
+                        }
+                    }
                     Ok(SseEvent::Reconnecting { cause, .. }) => {
                         dispatcher.dispatch(Change::Ready(ReadyState::Connecting));
                         dispatcher.dispatch(Change::Failed(cause));
@@ -252,8 +276,7 @@ mod live {
 /// Server-side rendering: nothing connects.
 #[cfg(not(target_arch = "wasm32"))]
 mod live {
-    use super::State;
-    use crate::hooks::UseEventSourceOptions;
+    use super::{Latest, State};
     use ::yew::prelude::UseReducerDispatcher;
     use std::cell::Cell;
     use std::rc::Rc;
@@ -267,7 +290,7 @@ mod live {
 
     pub(super) fn start<T: Clone + 'static>(
         _url: String,
-        _options: UseEventSourceOptions<T>,
+        _latest: Latest<T>,
         _dispatcher: UseReducerDispatcher<State<T>>,
         _generation: Rc<Cell<u64>>,
     ) -> Option<Running> {

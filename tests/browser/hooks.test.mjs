@@ -1,45 +1,118 @@
 // The Leptos and Yew hooks, through the example apps (built by scripts/build-examples.sh)
-// in the browser under test against the test server: 100 messages in order with none lost, a
-// URL switch that reconnects and starts a new history, and an unmount that closes.
+// in the browser under test against the test server: 100 messages in order with none lost;
+// setting the same URL or changing a signal read by `configure` does not reconnect (counted
+// at the server); a URL switch reconnects with the newest options and starts a new history;
+// an unmount closes; named event types are routed and a reply longer than the default
+// history is kept whole; a message the decoder refuses is skipped or closes the stream, as
+// the decode error policy says.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshKey, useTestPage } from './harness.mjs';
+import { freshKey, rawUrl, sleep, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 
-const settle = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `check` until it returns a truthy value (which it returns), or fails after `ms`. */
+async function until(check, what, ms = 10_000) {
+  for (let waited = 0; ; waited += 50) {
+    const value = await check();
+    if (value) return value;
+    if (waited >= ms) assert.fail(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** Opens example `app` with the given page parameters; the page closes after `run`. */
+async function withApp(app, params, run) {
+  const page = await env.browser.newPage();
+  page.on('pageerror', (error) => console.error(`${app} page error:`, error));
+  try {
+    await page.goto(`${env.server.primary}/examples/${app}/index.html?${new URLSearchParams(params)}`);
+    await run(page);
+  } finally {
+    await page.close();
+  }
+}
+
+const texts = (page, selector) => page.$$eval(selector, (nodes) => nodes.map((node) => node.textContent));
 
 for (const app of ['leptos', 'yew']) {
   describe(`${app} use_event_source`, () => {
-    test('renders 100 streamed messages in order, switches URL, and closes on unmount', async () => {
+    test('streams 100 messages in order, reconnects only for a new URL value, and closes on unmount', async () => {
       const first = freshKey(`${app}-first`);
       const second = freshKey(`${app}-second`);
       const counter = `/sse/counter?key=${first}&count=100&end=hang`;
       const counter2 = `/sse/counter?key=${second}&count=5&end=hang`;
-      const page = await env.browser.newPage();
-      page.on('pageerror', (error) => console.error(`${app} page error:`, error));
-      try {
-        const query = new URLSearchParams({ panels: 'counter', counter, counter2 });
-        await page.goto(`${env.server.primary}/examples/${app}/index.html?${query}`);
+      await withApp(app, { panels: 'counter', counter, counter2 }, async (page) => {
         await page.waitForFunction(() => document.querySelector('#counter .count')?.textContent === '100', null, { timeout: 15_000 });
-        const items = await page.$$eval('#counter .messages li', (lis) => lis.map((li) => li.textContent));
-        assert.deepEqual(items, Array.from({ length: 100 }, (_, i) => String(i + 1)), 'all 100, in order, none lost');
+        assert.deepEqual(await texts(page, '#counter .messages li'), Array.from({ length: 100 }, (_, i) => String(i + 1)), 'all 100, in order, none lost');
         assert.equal(await page.$eval('#counter .state', (node) => node.textContent), 'OPEN');
 
+        // Neither the same URL set again nor a new value of the signal `configure` reads
+        // reconnects. (A reconnect would start its request here, well before the switch
+        // below: the count at the server after the switch tells.)
+        await page.click('#same');
+        await page.click('#relabel');
+        // Yew: new props apply to the running hook (here the history limit).
+        if (app === 'yew') await page.click('#shorten');
         await page.click('#switch');
-        await page.waitForFunction(() => document.querySelector('#counter .count')?.textContent === '5', null, { timeout: 10_000 });
-        assert.deepEqual(await page.$$eval('#counter .messages li', (lis) => lis.map((li) => li.textContent)), ['1', '2', '3', '4', '5']);
-        await settle(200);
-        assert.deepEqual((await env.server.requests(first)).map((r) => r.closed), [true], 'the old stream was closed');
-        assert.deepEqual((await env.server.requests(second)).map((r) => r.closed), [false]);
+        const expected = app === 'yew' ? ['3', '4', '5'] : ['1', '2', '3', '4', '5'];
+        await page.waitForFunction(
+          (expected) => [...document.querySelectorAll('#counter .messages li')].map((li) => li.textContent).join() === expected,
+          expected.join(), { timeout: 10_000 },
+        );
+        const old = await env.server.settledRequests(first);
+        assert.deepEqual(old.map((r) => r.closed), [true], 'one connection to the first URL, closed by the switch');
+        const [next, ...more] = await env.server.requests(second);
+        assert.equal(more.length, 0);
+        assert.equal(next.closed, false, 'the second stream is open');
+        assert.equal(next.headers['x-label'], '2', 'the new connection was set up with the newest label');
 
         await page.click('#unmount');
         await page.waitForFunction(() => document.querySelector('#counter .unmounted') !== null);
-        await settle(300);
-        assert.deepEqual((await env.server.requests(second)).map((r) => r.closed), [true], 'unmounting closed the stream');
-      } finally {
-        await page.close();
-      }
+        const closed = await env.server.settledRequests(second);
+        assert.deepEqual(closed.map((r) => r.closed), [true], 'unmounting closed the stream');
+      });
+    });
+
+    test('listens to the named event types and keeps a reply longer than the default history', async () => {
+      const key = freshKey(`${app}-chat`);
+      const tokens = Array.from({ length: 150 }, (_, i) => `t${i + 1} `);
+      const body = [
+        ...tokens.slice(0, 75).map((token) => `event: token\ndata: ${token}\n\n`),
+        'data: not a token\n\n', // a `message`: not one of the types listened to
+        'event: ping\ndata: p\n\n',
+        ...tokens.slice(75).map((token) => `event: token\ndata: ${token}\n\n`),
+        'event: done\ndata: {}\n\n',
+      ].join('');
+      await withApp(app, { panels: 'chat', chat: rawUrl('', body, { key, end: 'hang' }) }, async (page) => {
+        // WebDriver's click does not wait for the app to render its button.
+        await page.waitForFunction(() => document.querySelector('#chat #send') !== null);
+        await page.click('#chat #send');
+        await page.waitForFunction(() => document.querySelector('#chat .kept')?.textContent === '151', null, { timeout: 10_000 });
+        assert.equal(await page.$eval('#chat .reply', (node) => node.textContent), tokens.join(''), 'every token, in order');
+        const requests = await env.server.settledRequests(key);
+        assert.deepEqual(requests.map((r) => [r.method, r.closed]), [['POST', true]], '`done` closed the stream');
+      });
+    });
+
+    test('a message the decoder refuses is skipped or closes the stream, as the policy says', async () => {
+      const key = freshKey(`${app}-ticks`);
+      const body = 'data: {"n":1}\n\ndata: {"n":2}\n\ndata: not JSON\n\ndata: {"n":4}\n\n';
+      await withApp(app, { panels: 'ticks', ticks: rawUrl('', body, { key, end: 'hang' }) }, async (page) => {
+        await page.waitForFunction(() => document.querySelector('#ticks .skip li:nth-child(3)')?.textContent === '4', null, { timeout: 10_000 });
+        await page.waitForFunction(() => document.querySelector('#ticks .close .state')?.textContent === 'CLOSED', null, { timeout: 10_000 });
+        assert.deepEqual(await texts(page, '#ticks .skip li'), ['1', '2', '4'], 'skipped the bad one');
+        assert.deepEqual(await texts(page, '#ticks .close li'), ['1', '2'], 'stopped at the bad one');
+        assert.equal(await page.$eval('#ticks .skip .state', (node) => node.textContent), 'OPEN');
+        for (const feed of ['skip', 'close']) {
+          assert.match(await page.$eval(`#ticks .${feed} .error`, (node) => node.textContent), /could not decode a message/, feed);
+        }
+        const closed = await until(async () => {
+          const flags = (await env.server.requests(key)).map((r) => r.closed === true).sort();
+          return flags.length === 2 && flags[1] && flags;
+        }, 'the closing feed to close its connection');
+        assert.deepEqual(closed, [false, true], 'the closing feed closed its connection; the skipping one stays open');
+      });
     });
   });
 }

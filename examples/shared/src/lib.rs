@@ -1,5 +1,5 @@
-//! What the Leptos and Yew examples share: the page's query parameters, and the builder
-//! settings for the demo server's authenticated and chat streams.
+//! What the Leptos and Yew examples share: the page's query parameters, the typed tick,
+//! and the builder settings for the demo server's authenticated and chat streams.
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -11,9 +11,9 @@ pub fn page_param(name: &str) -> Option<String> {
     web_sys::UrlSearchParams::new_with_str(&search).ok()?.get(name)
 }
 
-/// Whether the page asked to show only the counter panel (as the tests do).
-pub fn counter_only() -> bool {
-    page_param("panels").as_deref() == Some("counter")
+/// Whether to show `panel`: all panels unless `?panels=` lists some (as the tests do).
+pub fn shown(panel: &str) -> bool {
+    page_param("panels").is_none_or(|panels| panels.split(',').any(|name| name == panel))
 }
 
 /// The counter stream: `?counter=` or the demo's clock.
@@ -24,6 +24,23 @@ pub fn counter_url() -> String {
 /// The stream the "switch" button moves to: `?counter2=` or the demo's drop fault.
 pub fn second_counter_url() -> String {
     page_param("counter2").unwrap_or_else(|| "/demo/fault/drop".into())
+}
+
+/// The chat stream: `?chat=` or the demo's.
+pub fn chat_url() -> String {
+    page_param("chat").unwrap_or_else(|| "/demo/chat".into())
+}
+
+/// The typed stream of JSON ticks: `?ticks=` or the demo's clock.
+pub fn ticks_url() -> String {
+    page_param("ticks").unwrap_or_else(|| "/demo/clock".into())
+}
+
+/// One message of the ticks stream, decoded from its JSON data (`{"n": 1, ...}`).
+#[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+pub struct Tick {
+    /// The tick's number.
+    pub n: u64,
 }
 
 /// Asks the demo server for a short-lived bearer token (empty when that fails, which the
