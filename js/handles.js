@@ -171,7 +171,7 @@ class Handle {
  * the default): `initialDelay`, `maxDelay` (ms), `factor`, `jitter`, `maxRetries`,
  * `retryOnStatus` (HTTP statuses), `maxEventSize` (bytes), `lastEventId` and `seed` (of the
  * jitter). This is the one place they are spelled into engine_new's arguments, in the order
- * of binding/src/engine.rs's `Settings`. Settings the engine refuses throw a RangeError with
+ * of binding/src/engine_handle.rs's `Settings`. Settings the engine refuses throw a RangeError with
  * its reason (the core's `ConfigError`). Each method returns a batch of tokens (tokens.js).
  */
 export class Engine extends Handle {

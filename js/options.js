@@ -24,14 +24,14 @@ function isAbortSignal(value) {
 
 /**
  * The reconnection time before the server sends `retry:`: the engine's default
- * (DEFAULT_RECONNECT_MS in src/engine.rs; a test checks they agree), which JavaScript needs
+ * (DEFAULT_RECONNECT_MS in src/core/engine.rs; a test checks they agree), which JavaScript needs
  * to check options before the module loads, and after a trap took the engine.
  */
 export const DEFAULT_RECONNECT_MS = 3000;
 
 /**
  * The longest reconnect delay when none is given: the engine's default (`max_delay_ms` of
- * `RetryPolicy::default` in src/engine.rs), which an initial delay must not pass. A test
+ * `RetryPolicy::default` in src/core/engine.rs), which an initial delay must not pass. A test
  * (tests/js/pipeline.test.mjs) checks that the constructor refuses what the engine refuses.
  */
 const DEFAULT_MAX_DELAY_MS = 60_000;
@@ -76,7 +76,7 @@ function optionalNumber(value, name, { min = 0, integer = false, allowInfinity =
 
 /**
  * The maxEventSize option: bytes, undefined for the default bound (DEFAULT_MAX_EVENT_SIZE in
- * src/parser.rs, 16 MiB), or Infinity for none.
+ * src/core/parser.rs, 16 MiB), or Infinity for none.
  */
 function maxEventSize(value) {
   if (value === Infinity) return Infinity;

@@ -28,7 +28,7 @@ const SKIPPED_MESSAGES = {
 /**
  * Reported when an event is skipped: it grew past `maxEventSize` (`reason` 'event-too-large'),
  * its id past the longest the parser takes ('id-too-large', see MAX_ID_SIZE in
- * src/parser.rs), or the memory it needed could not be had ('out-of-memory'). `limit` is
+ * src/core/parser.rs), or the memory it needed could not be had ('out-of-memory'). `limit` is
  * the bound passed (the bytes asked for, for 'out-of-memory').
  */
 export class EventTooLargeError extends RangeError {

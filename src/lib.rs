@@ -66,40 +66,66 @@
 
 extern crate alloc;
 
-mod builder;
+// Each layer is a folder (core/, client/, browser/, native/, server/, hooks/); the modules
+// keep the flat paths the crate has always had (`wasm_eventsource::parser`, ...).
+
+// The core: no I/O, no transport.
+#[path = "core/encoder.rs"]
 pub mod encoder;
+#[path = "core/engine.rs"]
 pub mod engine;
-mod error_body;
-mod event;
+#[path = "core/event_stream.rs"]
 mod event_stream;
+#[path = "core/parser.rs"]
+pub mod parser;
+#[path = "core/policy.rs"]
+pub mod policy;
+
+// The client API both Rust transports share.
+#[path = "client/builder.rs"]
+mod builder;
+#[path = "client/error_body.rs"]
+mod error_body;
+#[path = "client/event.rs"]
+mod event;
+#[cfg(any(
+    all(target_arch = "wasm32", feature = "browser"),
+    all(not(target_arch = "wasm32"), feature = "native")
+))]
+#[path = "client/source_api.rs"]
+mod source_api;
+
+// The browser transport (wasm32).
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
+#[path = "browser/fetch.rs"]
+mod fetch;
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
+#[path = "browser/source.rs"]
+mod source;
+
+// The native transport (tokio and reqwest).
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+mod native;
+
+// The server half (axum, Redis).
+#[cfg(all(feature = "axum", not(target_arch = "wasm32")))]
+pub mod server;
+
+// The hooks for Leptos and Yew.
 #[cfg(feature = "yew")]
+#[path = "hooks/history.rs"]
 mod history;
 #[cfg(any(feature = "leptos", feature = "yew"))]
 #[cfg_attr(docsrs, doc(cfg(any(feature = "leptos", feature = "yew"))))]
 pub mod hooks;
 #[cfg(feature = "leptos")]
 #[cfg_attr(docsrs, doc(cfg(feature = "leptos")))]
+#[path = "hooks/leptos.rs"]
 pub mod leptos;
-pub mod parser;
-pub mod policy;
-#[cfg(all(feature = "axum", not(target_arch = "wasm32")))]
-pub mod server;
 #[cfg(feature = "yew")]
 #[cfg_attr(docsrs, doc(cfg(feature = "yew")))]
+#[path = "hooks/yew.rs"]
 pub mod yew;
-
-#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
-mod native;
-
-#[cfg(all(target_arch = "wasm32", feature = "browser"))]
-mod fetch;
-#[cfg(all(target_arch = "wasm32", feature = "browser"))]
-mod source;
-#[cfg(any(
-    all(target_arch = "wasm32", feature = "browser"),
-    all(not(target_arch = "wasm32"), feature = "native")
-))]
-mod source_api;
 
 pub use builder::{Body, EventSourceBuilder};
 pub use encoder::{EncodeError, Frame};

@@ -1,4 +1,4 @@
-//! The request decisions every transport shares (src/policy.rs).
+//! The request decisions every transport shares (src/core/policy.rs).
 
 use wasm_eventsource::policy::{LastEventIdPlacement, origin, place_last_event_id, stall_wait_ms};
 

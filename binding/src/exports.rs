@@ -7,11 +7,11 @@
 //! Each export keeps its name with `#[unsafe(no_mangle)]`, the only unsafe code here.
 #![allow(unsafe_code)]
 
-use crate::engine::{EngineHandle, Settings};
+use crate::engine_handle::{EngineHandle, Settings};
 use crate::global::Global;
 use crate::handles::Handles;
 use crate::input::Input;
-use crate::parser::ParserHandle;
+use crate::parser_handle::ParserHandle;
 
 static ENGINES: Global<Handles<EngineHandle>> = Global::new(Handles::new());
 static PARSERS: Global<Handles<ParserHandle>> = Global::new(Handles::new());

@@ -40,7 +40,7 @@
 extern crate alloc;
 
 #[cfg(target_arch = "wasm32")]
-mod engine;
+mod engine_handle;
 #[cfg(target_arch = "wasm32")]
 mod exports;
 #[cfg(target_arch = "wasm32")]
@@ -50,7 +50,7 @@ mod handles;
 #[cfg(target_arch = "wasm32")]
 mod input;
 #[cfg(target_arch = "wasm32")]
-mod parser;
+mod parser_handle;
 #[cfg(any(target_arch = "wasm32", test))]
 mod swar;
 #[cfg(target_arch = "wasm32")]

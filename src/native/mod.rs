@@ -7,7 +7,8 @@
 //! Every decision (open or fail, reconnect delay, backoff, `Retry-After`, `max_retries`)
 //! is the engine's, as in the browser.
 //!
-//! - [`source`]: `build()`, [`EventSource`] and [`EventSourceHandle`].
+//! - [`source`]: [`connect`] (what `build()` does natively), [`EventSource`] and
+//!   [`EventSourceHandle`].
 //! - [`queue`]: the bounded queue between the task and the consumer (backpressure).
 //! - [`request`]: what each attempt sends (URL, method, headers, body, Last-Event-ID).
 //! - [`connection`]: the task: one attempt after another, as the engine says.
@@ -19,4 +20,5 @@ mod queue;
 mod request;
 mod source;
 
+pub(crate) use source::connect;
 pub use source::{EventSource, EventSourceHandle};

@@ -1,4 +1,5 @@
-//! `build()`, the native [`EventSource`] and its [`EventSourceHandle`].
+//! [`connect`] (what `build()` does natively), the native [`EventSource`] and its
+//! [`EventSourceHandle`].
 
 use super::connection::Connection;
 use super::queue::{Item, Shared};
@@ -13,39 +14,29 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-impl EventSourceBuilder {
-    /// Checks the URL (absolute, `http` or `https`), headers and policy, and starts
-    /// connecting on the current tokio runtime (outside one it is an
-    /// [`Error::InvalidRequest`]).
-    ///
-    /// ```no_run
-    /// # async fn run() -> Result<(), wasm_eventsource::Error> {
-    /// let source = wasm_eventsource::EventSource::builder("https://example.com/events").build()?;
-    /// # Ok(()) }
-    /// ```
-    pub fn build(self) -> Result<EventSource, Error> {
-        let runtime = tokio::runtime::Handle::try_current().map_err(|_| {
-            Error::InvalidRequest("build() needs a tokio runtime to run the connection".into())
-        })?;
-        let request = RequestConfig::new(&self)?;
-        let seed = RandomState::new().hash_one(std::time::Instant::now());
-        let engine = Engine::new(self.retry.clone(), self.parser(), seed).map_err(Error::InvalidConfig)?;
-        let client = reqwest::Client::builder()
-            .build()
-            .map_err(|error| Error::InvalidRequest(format!("no HTTP client: {error}")))?;
-        let shared = Arc::new(Shared::new(self.max_queued_events, engine.last_event_id().into()));
-        let connection = Connection::new(
-            engine,
-            request,
-            client,
-            shared.clone(),
-            self.stall_timeout,
-            self.max_error_body_size,
-        );
-        let task = runtime.spawn(connection.run());
-        shared.set_task(task.abort_handle());
-        Ok(EventSource { handle: EventSourceHandle { shared }, buffer: VecDeque::new() })
-    }
+/// Checks the builder's request and starts the native transport on the current tokio
+/// runtime: what [`EventSourceBuilder::build`] does natively.
+pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error> {
+    let runtime = tokio::runtime::Handle::try_current()
+        .map_err(|_| Error::InvalidRequest("build() needs a tokio runtime to run the connection".into()))?;
+    let request = RequestConfig::new(&builder)?;
+    let seed = RandomState::new().hash_one(std::time::Instant::now());
+    let engine = Engine::new(builder.retry.clone(), builder.parser(), seed).map_err(Error::InvalidConfig)?;
+    let client = reqwest::Client::builder()
+        .build()
+        .map_err(|error| Error::InvalidRequest(format!("no HTTP client: {error}")))?;
+    let shared = Arc::new(Shared::new(builder.max_queued_events, engine.last_event_id().into()));
+    let connection = Connection::new(
+        engine,
+        request,
+        client,
+        shared.clone(),
+        builder.stall_timeout,
+        builder.max_error_body_size,
+    );
+    let task = runtime.spawn(connection.run());
+    shared.set_task(task.abort_handle());
+    Ok(EventSource { handle: EventSourceHandle { shared }, buffer: VecDeque::new() })
 }
 
 /// A server-sent events connection, as a [`Stream`] of [`SseEvent`]s.

@@ -1,4 +1,4 @@
-//! The [`EventSource`] methods both transports share: the browser's (`src/source.rs`) and
+//! The [`EventSource`] methods both transports share: the browser's (`src/browser/source.rs`) and
 //! the native one (`src/native/source.rs`) each give the source an [`EventSourceHandle`]
 //! that does the work, so the API is written once.
 

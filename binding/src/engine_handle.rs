@@ -1,7 +1,7 @@
 //! The engine behind each JavaScript `EventSource` (see `js/connection.js`).
 
 use crate::input::Input;
-use crate::parser::bounded_parser;
+use crate::parser_handle::bounded_parser;
 use crate::tokens::{Tokens, tag};
 use alloc::string::String;
 use alloc::vec::Vec;

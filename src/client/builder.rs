@@ -81,6 +81,13 @@ pub struct EventSourceBuilder {
     pub(crate) last_event_id_param: Option<String>,
 }
 
+#[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
+use crate::native as transport;
+/// The transport `build()` starts: the browser's `fetch()` on wasm32, tokio and reqwest
+/// natively. Each has a `connect(builder)` that does the I/O set-up and nothing else.
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
+use crate::source as transport;
+
 /// How many items the stream holds for a slow consumer before reading pauses.
 const DEFAULT_MAX_QUEUED_EVENTS: usize = 1000;
 
@@ -310,6 +317,25 @@ impl EventSourceBuilder {
     pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
         self.last_event_id_param = Some(name.into());
         self
+    }
+
+    /// Checks the URL, headers and policy, and starts connecting. In the browser a relative
+    /// URL resolves against the page (or worker) location and the request goes through
+    /// `fetch()`. Natively the URL must be absolute (`http` or `https`), and the connection
+    /// runs as a task on the current tokio runtime (outside one it is an
+    /// [`Error::InvalidRequest`]).
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), wasm_eventsource::Error> {
+    /// let source = wasm_eventsource::EventSource::builder("https://example.com/events").build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(any(
+        all(target_arch = "wasm32", feature = "browser"),
+        all(not(target_arch = "wasm32"), feature = "native")
+    ))]
+    pub fn build(self) -> Result<crate::EventSource, Error> {
+        transport::connect(self)
     }
 
     /// The HTTP method to send: the chosen one, else `POST` with a body and `GET` without;

@@ -36,50 +36,44 @@ use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Headers, Response};
 
-impl EventSourceBuilder {
-    /// Checks the URL, headers and policy, and starts connecting.
-    ///
-    /// ```ignore
-    /// let source = EventSource::builder("/events").build()?;
-    /// ```
-    pub fn build(self) -> Result<EventSource, Error> {
-        let url = resolve_url(&self.url, &self.query)?;
-        let probe =
-            Headers::new().map_err(|_| Error::InvalidRequest("no Headers in this environment".into()))?;
-        for (name, value) in &self.headers {
-            probe.set(name, value).map_err(|_| {
-                Error::InvalidRequest(format!("header {name:?} has an invalid name or value"))
-            })?;
-        }
-        let method = self.request_method()?;
-        let parser = self.parser();
-        let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
-        let engine = Engine::new(self.retry, parser, seed).map_err(Error::InvalidConfig)?;
-        let config = RequestConfig {
-            url,
-            method,
-            with_credentials: self.with_credentials,
-            headers: self.headers,
-            headers_fn: self.headers_fn,
-            body: self.body,
-            stall_timeout_ms: self
-                .stall_timeout
-                .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
-            max_error_body_bytes: self.max_error_body_size,
-            last_event_id_param: self.last_event_id_param,
-        };
-        let shared = Rc::new(SourceShared {
-            connection: RefCell::new(None),
-            queue: RefCell::new(VecDeque::new()),
-            waker: RefCell::new(None),
-            reader_waker: RefCell::new(None),
-            max_queued: self.max_queued_events,
-            finished: Cell::new(false),
-        });
-        let listener = QueueListener(Rc::downgrade(&shared));
-        *shared.connection.borrow_mut() = Some(fetch::Connection::start(engine, config, Box::new(listener)));
-        Ok(EventSource { handle: EventSourceHandle { shared } })
+/// Checks the builder's URL and headers and starts the browser transport: what
+/// [`EventSourceBuilder::build`] does on wasm32.
+pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error> {
+    let url = resolve_url(&builder.url, &builder.query)?;
+    let probe = Headers::new().map_err(|_| Error::InvalidRequest("no Headers in this environment".into()))?;
+    for (name, value) in &builder.headers {
+        probe
+            .set(name, value)
+            .map_err(|_| Error::InvalidRequest(format!("header {name:?} has an invalid name or value")))?;
     }
+    let method = builder.request_method()?;
+    let parser = builder.parser();
+    let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
+    let engine = Engine::new(builder.retry, parser, seed).map_err(Error::InvalidConfig)?;
+    let config = RequestConfig {
+        url,
+        method,
+        with_credentials: builder.with_credentials,
+        headers: builder.headers,
+        headers_fn: builder.headers_fn,
+        body: builder.body,
+        stall_timeout_ms: builder
+            .stall_timeout
+            .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
+        max_error_body_bytes: builder.max_error_body_size,
+        last_event_id_param: builder.last_event_id_param,
+    };
+    let shared = Rc::new(SourceShared {
+        connection: RefCell::new(None),
+        queue: RefCell::new(VecDeque::new()),
+        waker: RefCell::new(None),
+        reader_waker: RefCell::new(None),
+        max_queued: builder.max_queued_events,
+        finished: Cell::new(false),
+    });
+    let listener = QueueListener(Rc::downgrade(&shared));
+    *shared.connection.borrow_mut() = Some(fetch::Connection::start(engine, config, Box::new(listener)));
+    Ok(EventSource { handle: EventSourceHandle { shared } })
 }
 
 /// Resolves `url` against the page (or worker) location and merges `query`.

@@ -1,6 +1,6 @@
 //! The bare parser behind `js/parse.js`: bytes in, events, retries and comments out.
 
-use crate::engine::finite;
+use crate::engine_handle::finite;
 use crate::input::Input;
 use crate::tokens::Tokens;
 use wasm_eventsource::parser::Parser;
