@@ -45,7 +45,8 @@ step "native tests" cargo test --workspace "${examples[@]}" --all-features --qui
 step "fuzzing, short run (npm run fuzz for longer)" bash scripts/fuzz.sh 15
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo
-step "server example build (each node of the two-node test)" cargo build --quiet --example axum_server --features redis
+step "server example builds (each node of the two-node test; the LLM proxy the hook tests go through)" \
+  cargo build --quiet --example axum_server --example llm_proxy --features redis,native
 step "example apps build (release)" bash scripts/build-examples.sh
 step "TypeScript declarations (DOM)" npx --no-install tsc -p tests/types/tsconfig.json
 step "TypeScript declarations (Node-only: no DOM library)" npx --no-install tsc -p tests/types/node/tsconfig.json

@@ -64,7 +64,12 @@ async fn start(key: &str, seen: Seen) -> String {
     tokio::spawn(async move { axum::serve(upstream, app).await });
     let proxy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let proxy_url = format!("http://{}/chat", proxy.local_addr().unwrap());
-    let routes = relay::routes(relay::Upstream { url: upstream_url, key: key.into(), model: "test".into() });
+    let routes = relay::routes(relay::Upstream {
+        url: upstream_url,
+        key: key.into(),
+        model: "test".into(),
+        allow_origin: None,
+    });
     tokio::spawn(async move { axum::serve(proxy, routes).await });
     proxy_url
 }

@@ -6,7 +6,8 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use futures_util::StreamExt;
 use std::sync::Arc;
@@ -22,19 +23,47 @@ pub struct Upstream {
     pub key: String,
     /// The model asked for.
     pub model: String,
+    /// The one origin whose pages may call the proxy from elsewhere (CORS), if any: the
+    /// app's, when the proxy is not served from it.
+    pub allow_origin: Option<String>,
 }
 
 /// The proxy's routes.
 pub fn routes(upstream: Upstream) -> Router {
-    Router::new().route("/chat", post(chat)).with_state(Arc::new(upstream))
+    Router::new().route("/chat", post(chat).options(preflight)).with_state(Arc::new(upstream))
+}
+
+/// `response`, which the allowed origin (if any) may read.
+fn allowed(upstream: &Upstream, mut response: Response) -> Response {
+    if let Some(origin) =
+        upstream.allow_origin.as_deref().and_then(|origin| HeaderValue::from_str(origin).ok())
+    {
+        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    }
+    response
+}
+
+/// The CORS preflight of a JSON POST from the allowed origin.
+async fn preflight(State(upstream): State<Arc<Upstream>>) -> Response {
+    let headers = [
+        (header::ACCESS_CONTROL_ALLOW_METHODS, "POST"),
+        (header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"),
+    ];
+    allowed(&upstream, (StatusCode::NO_CONTENT, headers).into_response())
 }
 
 /// The reply to one prompt, relayed as it streams in.
-async fn chat(
-    State(upstream): State<Arc<Upstream>>,
-    body: String,
-) -> Result<SseResponse, (StatusCode, String)> {
-    let prompt = serde_json::from_str::<serde_json::Value>(&body)
+async fn chat(State(upstream): State<Arc<Upstream>>, body: String) -> Response {
+    let response = match reply(&upstream, &body) {
+        Ok(response) => response.into_response(),
+        Err(refusal) => refusal.into_response(),
+    };
+    allowed(&upstream, response)
+}
+
+/// The stream of the reply to the prompt in `body`, or why there is none.
+fn reply(upstream: &Upstream, body: &str) -> Result<SseResponse, (StatusCode, String)> {
+    let prompt = serde_json::from_str::<serde_json::Value>(body)
         .ok()
         .and_then(|request| request.get("prompt")?.as_str().map(String::from))
         .ok_or((StatusCode::BAD_REQUEST, "send {\"prompt\": \"...\"}".into()))?;

@@ -4,12 +4,19 @@
 // at the server); a URL switch reconnects with the newest options and starts a new history;
 // an unmount closes; named event types are routed and a reply longer than the default
 // history is kept whole; a message the decoder refuses is skipped or closes the stream, as
-// the decode error policy says.
-import { describe, test } from 'node:test';
+// the decode error policy says; and the chat panel streams a reply through the LLM proxy
+// example (examples/llm_proxy/, built by the test command), whose key stays on the server.
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { freshKey, rawUrl, sleep, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Polls `check` until it returns a truthy value (which it returns), or fails after `ms`. */
 async function until(check, what, ms = 10_000) {
@@ -32,6 +39,49 @@ async function withApp(app, params, run) {
     await page.close();
   }
 }
+
+const PROXY_KEY = 'sk-proxy-test-key';
+
+/**
+ * An OpenAI-style upstream on loopback (the chat completions a proxy asks), and the LLM
+ * proxy example in front of it with the key, allowing the test server's pages; started once.
+ * Gives the proxy's /chat URL and the Authorization headers the upstream saw.
+ */
+let proxied;
+function llmProxy() {
+  proxied ??= (async () => {
+    const authorizations = [];
+    const upstream = createServer((request, response) => {
+      authorizations.push(request.headers.authorization);
+      let body = '';
+      request.on('data', (chunk) => (body += chunk));
+      request.on('end', () => {
+        const prompt = JSON.parse(body).messages[0].content;
+        const chunk = (content) => `data: ${JSON.stringify({ choices: [{ delta: { content } }] })}\n\n`;
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(`${chunk('You said: ')}${chunk(prompt)}${chunk('.')}data: [DONE]\n\n`);
+      });
+    }).listen(0, '127.0.0.1');
+    await once(upstream, 'listening');
+    const proxy = spawn(`${root}target/debug/examples/llm_proxy`, {
+      env: {
+        ...process.env,
+        PORT: '0',
+        UPSTREAM_URL: `http://127.0.0.1:${upstream.address().port}/v1/chat/completions`,
+        UPSTREAM_KEY: PROXY_KEY,
+        ALLOW_ORIGIN: env.server.primary,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [line] = await once(createInterface({ input: proxy.stdout }), 'line');
+    return { url: line.replace('listening on ', ''), authorizations, stop: () => (proxy.kill(), upstream.close()) };
+  })();
+  return proxied;
+}
+
+after(async () => {
+  if (proxied) (await proxied).stop();
+});
 
 const texts = (page, selector) => page.$$eval(selector, (nodes) => nodes.map((node) => node.textContent));
 
@@ -92,6 +142,22 @@ for (const app of ['leptos', 'yew']) {
         assert.equal(await page.$eval('#chat .reply', (node) => node.textContent), tokens.join(''), 'every token, in order');
         const requests = await env.server.settledRequests(key);
         assert.deepEqual(requests.map((r) => [r.method, r.closed]), [['POST', true]], '`done` closed the stream');
+      });
+    });
+
+    test('the chat panel streams a reply through the LLM proxy example, which keeps the key', async () => {
+      const proxy = await llmProxy();
+      const seen = proxy.authorizations.length;
+      await withApp(app, { panels: 'chat', chat: proxy.url }, async (page) => {
+        await page.waitForFunction(() => document.querySelector('#chat #send') !== null);
+        await page.click('#chat #send');
+        await page.waitForFunction(() => document.querySelector('#chat .reply')?.textContent.endsWith('.'), null, { timeout: 10_000 });
+        const prompt = app === 'leptos' ? 'Hello from Leptos' : 'Hello from Yew';
+        assert.equal(await page.$eval('#chat .reply', (node) => node.textContent), `You said: ${prompt}.`);
+        assert.equal(await page.$eval('#chat .kept', (node) => node.textContent), '4', 'three tokens and done');
+        assert.deepEqual(proxy.authorizations.slice(seen), [`Bearer ${PROXY_KEY}`], 'one request upstream, with the key');
+        // tests/llm_proxy.rs checks every byte the proxy sends a client for the key.
+        assert.ok(!(await page.$eval('body', (node) => node.innerHTML)).includes(PROXY_KEY));
       });
     });
 
