@@ -3,7 +3,8 @@
 // performs its actions and reports what happened. See binding/src/lib.rs for the encoding.
 // First, so that a bundle puts the module's text ahead of the code (gzip's 32 KB window then
 // spans the code whole: 1.0 KB less, gzipped, than with the text in the middle).
-import { wholeModule } from './inline.js';
+import { DEFLATED_WASM } from '../pkg/wasm_inline.js';
+import { inflate } from './inline.js';
 import { Engine } from './handles.js';
 import { reportException } from './listeners.js';
 import { DEFAULT_RECONNECT_MS } from './options.js';
@@ -12,7 +13,7 @@ import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
 
 // A connection needs the engine, which only the whole module has: it takes the place of the
 // parser-only module parse.js offers, and is carried only by bundles that use the class.
-setWasmLoader(() => instantiate(wholeModule()));
+setWasmLoader(() => instantiate(inflate(DEFLATED_WASM)));
 
 /** The most body bytes handed to the engine at once. */
 const SLICE_BYTES = 64 * 1024;
@@ -290,9 +291,13 @@ export class EarlyRequest {
   sentAt = null;
   onSend = null;
 
-  /** Whether a source with `options` would send its first request now. */
+  /**
+   * Whether a source with `options` sends its first request before the module is ready: a
+   * GET that is not held back. Another method waits, so that a source whose module cannot
+   * load sends nothing (a POSTed prompt is neither sent nor billed for a source that fails).
+   */
   static wanted(options) {
-    return suspension(options) === null;
+    return options.method.toUpperCase() === 'GET' && suspension(options) === null;
   }
 
   constructor(options) {

@@ -6,7 +6,7 @@ import { Listeners, callUser } from './listeners.js';
 import { SseMessageEvent } from './message-event.js';
 import { SharedConnection, canShare } from './shared.js';
 import { TaskSink } from './tasks.js';
-import { loadWasm } from './wasm.js';
+import { loadWasm, wasmLoadError } from './wasm.js';
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -101,14 +101,6 @@ function describe(event) {
   }
 }
 
-/** Why the WebAssembly module did not load, and what to do about it. */
-function wasmLoadError(cause) {
-  return new Error(
-    `wasm-eventsource: the WebAssembly module could not be loaded (${cause?.message ?? cause}). ` +
-      "Allow 'wasm-unsafe-eval' in script-src where a Content-Security-Policy applies; a module given to useWasm() must be reachable and be this version's wasm_eventsource.wasm.",
-    { cause },
-  );
-}
 
 /**
  * The queue of one async iterator: events not yet taken, the next() calls waiting for one,

@@ -1,17 +1,18 @@
 // The parser alone, for callers that make the request themselves: the same spec-exact Rust
 // parser the EventSource class uses, as a TransformStream and as an async iterator.
 // First, so that a bundle puts the module's text ahead of the code (see connection.js).
-import { parserModule } from './inline.js';
+import { DEFLATED_PARSER_WASM } from '../pkg/wasm_parser_inline.js';
+import { inflate } from './inline.js';
 import { Parser } from './handles.js';
 import { callUser } from './listeners.js';
 import { normalizeParseOptions } from './options.js';
 import { SKIPPED_REASONS, TAG, feedChunk, walkTokens } from './tokens.js';
-import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
+import { instantiate, loadWasm, setWasmLoader, wasmLoadError } from './wasm.js';
 
 // The parser needs only the parser-only module, which is what a bundle without the class
 // carries and loads; where the class is in too, the whole module it offers (connection.js)
 // takes precedence and serves both.
-setWasmLoader(() => instantiate(parserModule()), { engine: false });
+setWasmLoader(() => instantiate(inflate(DEFLATED_PARSER_WASM)), { engine: false });
 
 /** The most bytes handed to the parser at once, which bounds its share of wasm memory. */
 const SLICE_BYTES = 64 * 1024;
@@ -186,7 +187,7 @@ export class EventStreamParser extends TransformStream {
     };
     super({
       async start() {
-        await loadWasm();
+        await loadedWasm();
         state = new StreamState(checked);
       },
       transform(chunk, controller) {
@@ -248,8 +249,15 @@ function* inOrder(items) {
   }
 }
 
+/** The module, loaded; a load that fails rejects with what to do about it. */
+function loadedWasm() {
+  return loadWasm().catch((cause) => {
+    throw wasmLoadError(cause);
+  });
+}
+
 async function* events(chunks, options) {
-  await loadWasm();
+  await loadedWasm();
   const state = new StreamState(options);
   try {
     for await (const chunk of chunks) {

@@ -16,10 +16,10 @@ let exports = null;
  */
 export function setWasmLoader(load, { engine = true } = {}) {
   if (loaderHasEngine && !engine) return;
-  if (engine && !loaderHasEngine) {
-    exports = null;
-    ready = null;
-  }
+  if (engine && !loaderHasEngine) exports = null;
+  // A load under way with the loader this one replaces gives way (a bundle may run the
+  // entry's preload before the module that sets the loader: a chunk split, say).
+  if (exports === null) ready = null;
   loader = load;
   loaderHasEngine = engine;
 }
@@ -51,10 +51,7 @@ export async function instantiate(source) {
  * made; a whole module already loaded is kept, and a load under way is replaced.
  */
 export function useWasm(source) {
-  const loaded = exports !== null && loaderHasEngine;
   setWasmLoader(() => instantiate(source));
-  // A load still under way (the entry's own, at import) is replaced.
-  if (!loaded) ready = null;
 }
 
 /** The loader's promise; a loader that throws at once rejects instead (an iife bundle, say). */
@@ -64,6 +61,15 @@ function startLoader() {
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Why the module did not load, and what to do about it: what sources and parsers report. */
+export function wasmLoadError(cause) {
+  return new Error(
+    `wasm-eventsource: the WebAssembly module could not be loaded (${cause?.message ?? cause}). ` +
+      "Allow 'wasm-unsafe-eval' in script-src where a Content-Security-Policy applies; a module given to useWasm() must be reachable and be this version's wasm_eventsource.wasm.",
+    { cause },
+  );
 }
 
 /** Resolves when the module is ready to use. */
@@ -93,7 +99,9 @@ export function loadWasm() {
  * tries again and reports it.
  */
 export function preloadWasm() {
-  loadWasm().catch(() => {});
+  // In a microtask: after the importing code's own top level, so that a useWasm() there
+  // comes first and the copy the package carries is not compiled for nothing.
+  queueMicrotask(() => loadWasm().catch(() => {}));
 }
 
 /** The loaded module's exports (binding/src/exports.rs), null until it is loaded. */

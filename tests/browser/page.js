@@ -5,11 +5,15 @@ import { instantiate, loadWasm, preloadWasm, setWasmLoader, useWasm, wasmExports
 
 // The start-up tests (startup.test.mjs) replace the module the package carries, which loads at
 // import, before this line runs and before anything is ready: with ?slowWasm=ms by one that
-// arrives that late, and with ?failFirstWasmLoad by a loader whose first load fails.
+// arrives that late, with ?failWasmAfter=ms by one that fails that late, and with
+// ?failFirstWasmLoad by a loader whose first load fails.
 const params = new URLSearchParams(location.search);
 const wasmFile = () => fetch('/pkg/wasm_eventsource.wasm');
 if (params.has('slowWasm')) {
   useWasm(new Promise((resolve) => setTimeout(resolve, Number(params.get('slowWasm')))).then(wasmFile));
+}
+if (params.has('failWasmAfter')) {
+  useWasm(new Promise((resolve, reject) => setTimeout(() => reject(new Error('no module')), Number(params.get('failWasmAfter')))));
 }
 let wasmLoads = 0;
 if (params.has('failFirstWasmLoad')) {

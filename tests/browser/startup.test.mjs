@@ -53,6 +53,23 @@ test('close() before the module is ready aborts the early request', async () => 
   });
 });
 
+test('a POST source sends nothing before the module is ready: if it never is, its body never leaves', async () => {
+  const key = freshKey('early-post');
+  const page = await env.browser.newPage();
+  try {
+    await page.goto(`${env.server.primary}/browser/page.html?failWasmAfter=${WASM_DELAY_MS}`);
+    await page.waitForFunction(() => window.ready === true);
+    const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;
+    await followIn(page, 'wasm', url, { method: 'POST', body: 'a prompt' });
+    await page.waitForFunction(() => window.trail.events.some((e) => e.type === 'error' && e.readyState === 2), null, { timeout: 10_000 });
+    const errors = await page.evaluate(() => window.trail.events.filter((e) => e.type === 'error').map((e) => e.reason));
+    assert.deepEqual(errors, ['wasm-load']);
+    assert.deepEqual(await env.server.requests(key), [], 'no request, not even a preflight');
+  } finally {
+    await page.close();
+  }
+});
+
 test('a paused source in a hidden page sends nothing early', async () => {
   const key = freshKey('early-hidden');
   const url = `${env.server.primary}/sse/counter?key=${key}&count=3&end=hang`;

@@ -146,6 +146,27 @@ for (const [name, build] of Object.entries(BUNDLERS)) {
   });
 }
 
+const SPLIT = {
+  Vite: (dir) => bundled(dir, process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { copyHtml: false }),
+  Rollup: (dir) => bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', '-d', 'dist', '--silent']),
+  'esbuild (splitting)': (dir) =>
+    bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--splitting', '--format=esm', '--outdir=dist', '--log-level=warning']),
+};
+
+for (const [name, build] of Object.entries(SPLIT)) {
+  test(`a page split by ${name}: parseEvents from the first chunk's top level, then the class from a later chunk`, async () => {
+    const dir = await app(`split-${name.replace(/\W/g, '')}`, 'module.html', 'split.js');
+    await cp(join(root, 'tests/package/source-chunk.js'), join(dir, 'source-chunk.js'));
+    const dist = await build(dir);
+    const seen = await serving(dist, collected);
+    assert.deepEqual(seen, {
+      fromParser: ['early', '1', '2', '3'],
+      fromSource: ['1', '2', '3'],
+      after: ['1', '2', '3'],
+    });
+  });
+}
+
 /** A stretch of a module's base64 text, to tell whether a bundle carries it. */
 async function textOf(file) {
   const source = await readFile(join(work, 'node_modules/wasm-eventsource/pkg', file), 'utf8');

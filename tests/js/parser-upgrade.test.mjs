@@ -5,12 +5,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { parserModule } from '../../js/inline.js';
+import { DEFLATED_PARSER_WASM } from '../../pkg/wasm_parser_inline.js';
+import { inflate } from '../../js/inline.js';
 import { parseEvents } from '../../js/parse.js';
 import { instantiate, loadWasm, setWasmLoader, wasmExports } from '../../js/wasm.js';
 
 test('the whole module takes the place of a loaded parser-only one; parsers made before go on', async (t) => {
-  setWasmLoader(() => instantiate(parserModule()), { engine: false });
+  setWasmLoader(() => instantiate(inflate(DEFLATED_PARSER_WASM)), { engine: false });
   const parserOnly = await loadWasm();
   // Bun's runner shares one module registry among test files, so another file's import of the
   // class may have set the whole module already (Node and Deno give each file its own).
@@ -31,7 +32,7 @@ test('the whole module takes the place of a loaded parser-only one; parsers made
   const upgraded = await loadWasm();
   assert.equal(typeof upgraded.engine_new, 'function', 'the whole module is loaded now');
   assert.equal(wasmExports(), upgraded);
-  setWasmLoader(() => instantiate(parserModule()), { engine: false });
+  setWasmLoader(() => instantiate(inflate(DEFLATED_PARSER_WASM)), { engine: false });
   assert.equal(await loadWasm(), upgraded, 'and is not given back for the parser-only one');
 
   body.enqueue(encoder.encode('data: two\n\n'));

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { EventSource } from '../../js/index.js';
+import { EventSource, parseEvents } from '../../js/index.js';
 import { dropInstance, instantiate, loadWasm, preloadWasm, setWasmLoader, useWasm, wasmExports } from '../../js/wasm.js';
 
 const bytes = await readFile(new URL('../../pkg/wasm_eventsource.wasm', import.meta.url));
@@ -89,4 +89,38 @@ test('useWasm replaces a load under way: the load it replaced gives way whatever
     assert.ok(works(await first), outcome);
     assert.ok(replaced, 'the replacing load was waited for');
   }
+});
+
+test('any loader set while nothing is loaded replaces a load under way (a chunk that sets it after the preload began)', async () => {
+  dropInstance(wasmExports());
+  let fail;
+  setWasmLoader(() => new Promise((resolve, reject) => (fail = () => reject(new Error('no loader yet')))));
+  const first = loadWasm();
+  setWasmLoader(() => instantiate(bytes), { engine: true });
+  fail();
+  assert.ok(works(await first), 'the load under way gave way to the loader set after it');
+});
+
+test('the preload waits for the importing code: a useWasm() at its top level comes first', async () => {
+  dropInstance(wasmExports());
+  let carried = 0;
+  setWasmLoader(() => {
+    carried += 1;
+    return instantiate(bytes);
+  });
+  preloadWasm();
+  useWasm(bytes);
+  assert.ok(works(await loadWasm()));
+  assert.equal(carried, 0, 'the replaced loader never ran');
+});
+
+test('a parser whose module cannot load says what to do, as a source does', async () => {
+  setWasmLoader(() => Promise.reject(new Error('refused by the page')));
+  dropInstance(wasmExports());
+  try {
+    await assert.rejects(parseEvents(['data: x\n\n']).next(), /WebAssembly module could not be loaded \(refused by the page\)\. Allow 'wasm-unsafe-eval'/);
+  } finally {
+    useWasm(bytes);
+  }
+  assert.equal((await parseEvents(['data: x\n\n']).next()).value.data, 'x');
 });

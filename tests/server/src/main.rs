@@ -47,7 +47,7 @@ fn app(root: PathBuf, log: requests::Log) -> Router {
 /// WebAssembly compilation allowed (`'wasm-unsafe-eval'`), nothing inline, no eval. With
 /// `?wasm=no`, WebAssembly is not allowed either, which the package must report clearly.
 async fn strict_csp_page(RawQuery(query): RawQuery) -> impl axum::response::IntoResponse {
-    let policy = if query.as_deref() == Some("wasm=no") {
+    let policy = if query.is_some_and(|query| query.split('&').any(|pair| pair == "wasm=no")) {
         "default-src 'self'; script-src 'self'; connect-src 'self'"
     } else {
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'"
