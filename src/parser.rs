@@ -586,8 +586,9 @@ impl Parser {
         // check at dispatch, where core's costs three times as much; short values are
         // cheaper checked together at dispatch. Callgrind, one pass over each fixture,
         // million instructions: "8 MiB line, one chunk" 6.56 to 4.07, "8 MiB line, 64-byte
-        // chunks" 30.7 to 28.0, "1 KiB data lines" 12.1 to 10.5; the fixtures of short
-        // values pay the test, 1 to 2% ("LLM tokens" 150.7 to 153.5).
+        // chunks" 30.7 to 28.1, "1 KiB data lines" 12.1 to 10.0; the fixtures of short
+        // values pay the test, 2 to 4% ("LLM tokens" 150.7 to 154.7, "64 KiB multi-line
+        // events" 27.3 to 28.5), within the noise of wall-clock runs.
         // `long_values_agree_with_the_plain_path` (tests/parser_props.rs) checks it
         // against the plain path.
         if !self.text.is_empty() || (value.len() >= LONG_VALUE && !self.has_data) {
