@@ -602,7 +602,7 @@ impl Parser {
             self.text_size =
                 self.text_size.saturating_add(value.len()).saturating_add(usize::from(self.has_data));
             self.has_data = true;
-            push_lossy(&mut self.text, value);
+            push_lossy_in_blocks(&mut self.text, value);
             return;
         }
         if let Err(error) = reserve(&mut self.data, value.len().saturating_add(1)) {
@@ -724,6 +724,34 @@ fn decode(bytes: &[u8]) -> Cow<'_, str> {
             Cow::Owned(text)
         }
     }
+}
+
+/// How much of a long value is checked and then copied at a time (see
+/// [`push_lossy_in_blocks`]): small enough to be still in the CPU's cache for the copy.
+const BLOCK: usize = 16 * 1024;
+
+/// [`push_lossy`], a block at a time, so that each block is copied while the check has
+/// just read it. A block ends before a byte that starts a character (so no character
+/// straddles two); the first invalid block and all after it take the plain path, from a
+/// block start. "8 MiB line, one chunk", fastest of 80 runs (the parse alone, four rounds
+/// beside the whole-value check and sse-stream): 0.41-0.44 ms whole, 0.28-0.35 ms in
+/// blocks, sse-stream 0.44-0.46. `lossy_blocks_agree_with_push_lossy` in the tests below
+/// checks it against push_lossy.
+fn push_lossy_in_blocks(out: &mut String, bytes: &[u8]) {
+    let mut rest = bytes;
+    while rest.len() > BLOCK {
+        // A character is at most four bytes: one of the four before BLOCK starts one.
+        let end = (BLOCK - 3..=BLOCK).rev().find(|&at| rest.get(at).is_some_and(|&byte| byte & 0xC0 != 0x80));
+        let Some((block, tail)) = end.and_then(|end| rest.split_at_checked(end)) else {
+            break;
+        };
+        let Some(text) = utf8(block) else {
+            break;
+        };
+        out.push_str(text);
+        rest = tail;
+    }
+    push_lossy(out, rest);
 }
 
 /// Appends `bytes` decoded as UTF-8, each invalid sequence becoming one U+FFFD, exactly
@@ -907,6 +935,42 @@ mod tests {
                 .collect();
             let expected = (!values.is_empty()).then(|| values.join("\n"));
             proptest::prop_assert_eq!(data, expected);
+        }
+    }
+
+    /// Pieces of text, valid or not, to set across a block's end.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn boundary_pieces() -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+        proptest::sample::select(vec![
+            "é".as_bytes().to_vec(),
+            "€".as_bytes().to_vec(),
+            "😀".as_bytes().to_vec(),
+            b"\xFF".to_vec(),
+            b"\xE2\x82".to_vec(),
+            b"\xF0\x9F\x98".to_vec(),
+            b"\x80\x80\x80\x80".to_vec(),
+        ])
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn lossy_blocks_agree_with_push_lossy(
+            start in (super::BLOCK - 6)..(super::BLOCK + 2),
+            pieces in proptest::collection::vec(boundary_pieces(), 1..4),
+            gap in 0..(super::BLOCK + 8),
+        ) {
+            let mut bytes = vec![b'a'; start];
+            for piece in &pieces {
+                bytes.extend_from_slice(piece);
+                bytes.resize(bytes.len() + gap, b'b');
+            }
+            let (mut blocks, mut plain) = (String::new(), String::new());
+            super::push_lossy_in_blocks(&mut blocks, &bytes);
+            super::push_lossy(&mut plain, &bytes);
+            proptest::prop_assert_eq!(blocks, plain);
         }
     }
 }
