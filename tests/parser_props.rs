@@ -6,7 +6,7 @@ mod common;
 
 use common::{FrameParts, Output, byte_soup as stream, cut, expected_items, feed_chunks, to_frame};
 use proptest::prelude::*;
-use wasm_eventsource::parser::Parser;
+use wasm_eventsource::parser::{Item, Parser};
 
 fn parse_whole(make: &dyn Fn() -> Parser, bytes: &[u8]) -> Output {
     feed_chunks(&mut make(), &[bytes])
@@ -44,6 +44,57 @@ proptest! {
         // Any bytes parse without a panic, and every item needs a line end of its own.
         let out = parse_whole(&Parser::new, &bytes);
         prop_assert!(out.len() <= bytes.len());
+    }
+}
+
+/// A `data` value: short or past the parser's 1 KiB long-value bound, of ASCII and
+/// multi-byte text, and in one case of four with an invalid or cut UTF-8 sequence somewhere
+/// (never CR or LF).
+fn data_value() -> impl Strategy<Value = Vec<u8>> {
+    let text = prop_oneof![2 => Just(b"abc:".to_vec()), 1 => Just("é€😀".as_bytes().to_vec())];
+    let pieces =
+        prop_oneof![prop::collection::vec(text.clone(), 0..6), prop::collection::vec(text, 260..300)];
+    let invalid = prop_oneof![Just(b"\xFF".to_vec()), Just(b"\xE2\x82".to_vec())];
+    (pieces, prop::option::weighted(0.25, (invalid, any::<prop::sample::Index>()))).prop_map(
+        |(mut pieces, bad)| {
+            if let Some((bytes, at)) = bad {
+                pieces.insert(at.index(pieces.len() + 1), bytes);
+            }
+            pieces.concat()
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn long_values_agree_with_the_plain_path(
+        events in prop::collection::vec(prop::collection::vec(data_value(), 1..4), 1..4),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..6),
+    ) {
+        // Long values are checked as UTF-8 when they arrive, the others at dispatch: either
+        // way each event's data is its values joined with LF, then decoded, as the plain
+        // path decodes them (and feed and feed_borrowed agree, whatever the chunking).
+        let mut stream = Vec::new();
+        let mut expected = Vec::new();
+        for values in &events {
+            for value in values {
+                stream.extend_from_slice(b"data: ");
+                stream.extend_from_slice(value);
+                stream.push(b'\n');
+            }
+            stream.push(b'\n');
+            expected.push(String::from_utf8_lossy(&values.join(&b'\n')).into_owned());
+        }
+        let data: Vec<String> = feed_chunks(&mut Parser::new(), &cut(&stream, &cuts))
+            .into_iter()
+            .filter_map(|item| match item {
+                Ok(Item::Event(event)) => Some(event.into_data()),
+                _ => None,
+            })
+            .collect();
+        prop_assert_eq!(data, expected);
     }
 }
 
