@@ -63,32 +63,30 @@ async function bundled(dir, command, args, { copyHtml = true } = {}) {
   return join(dir, 'dist');
 }
 
+/** The builds the tables below share: each bundles dir/main.js into dir/dist with no configuration. */
+const esbuildEsm = (dir) => bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
+const rollupEs = (dir, out = ['-o', 'dist/main.js']) => bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', ...out, '--silent']);
+const webpack = (dir) =>
+  bundled(dir, bin('webpack'), ['--mode', 'production', '--entry', './main.js', '--output-path', 'dist', '--output-filename', 'main.js']);
+const vite = (dir) => bundled(dir, process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { copyHtml: false });
+
 const BUNDLERS = {
   'esbuild, ES module': async () => {
-    const dir = await app('esbuild-esm', 'module.html');
-    return bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']);
+    return esbuildEsm(await app('esbuild-esm', 'module.html'));
   },
   "esbuild, iife (its default format, where import.meta is empty)": async () => {
     const dir = await app('esbuild-iife', 'classic.html');
     return bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--outfile=dist/main.js', '--log-level=warning']);
   },
   'Rollup with node-resolve': async () => {
-    const dir = await app('rollup', 'module.html');
-    return bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', '-o', 'dist/main.js', '--silent']);
+    return rollupEs(await app('rollup', 'module.html'));
   },
-  'webpack 5': async () => {
-    const dir = await app('webpack', 'classic.html');
-    const args = ['--mode', 'production', '--entry', './main.js', '--output-path', 'dist', '--output-filename', 'main.js'];
-    return bundled(dir, bin('webpack'), args);
-  },
+  'webpack 5': async () => webpack(await app('webpack', 'classic.html')),
   'Parcel 2': async () => {
     const dir = await app('parcel', 'module.html');
     return bundled(dir, bin('parcel'), ['build', 'index.html', '--dist-dir', 'dist', '--no-autoinstall', '--log-level', 'warn'], { copyHtml: false });
   },
-  Vite: async () => {
-    const dir = await app('vite', 'module.html');
-    return bundled(dir, process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { copyHtml: false });
-  },
+  Vite: async () => vite(await app('vite', 'module.html')),
   'Next.js, Turbopack': () => nextBuild('next-turbopack', []),
   'Next.js, webpack': () => nextBuild('next-webpack', ['--webpack']),
 };
@@ -147,8 +145,8 @@ for (const [name, build] of Object.entries(BUNDLERS)) {
 }
 
 const SPLIT = {
-  Vite: (dir) => bundled(dir, process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], { copyHtml: false }),
-  Rollup: (dir) => bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', '-d', 'dist', '--silent']),
+  Vite: vite,
+  Rollup: (dir) => rollupEs(dir, ['-d', 'dist']),
   'esbuild (splitting)': (dir) =>
     bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--splitting', '--format=esm', '--outdir=dist', '--log-level=warning']),
 };
@@ -174,10 +172,9 @@ async function textOf(file) {
 }
 
 const PARSE_ONLY = {
-  esbuild: (dir) => bundled(dir, rootBin('esbuild'), ['main.js', '--bundle', '--format=esm', '--outfile=dist/main.js', '--log-level=warning']),
-  Rollup: (dir) => bundled(dir, bin('rollup'), ['main.js', '-p', 'node-resolve', '-f', 'es', '-o', 'dist/main.js', '--silent']),
-  'webpack 5': (dir) =>
-    bundled(dir, bin('webpack'), ['--mode', 'production', '--entry', './main.js', '--output-path', 'dist', '--output-filename', 'main.js']),
+  esbuild: esbuildEsm,
+  Rollup: rollupEs,
+  'webpack 5': webpack,
 };
 
 for (const [name, build] of Object.entries(PARSE_ONLY)) {
