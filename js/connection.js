@@ -11,6 +11,9 @@ import { DEFAULT_RECONNECT_MS } from './options.js';
 import { SKIPPED_REASONS, TAG, feedChunk, firstTag, walkTokens } from './tokens.js';
 import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
 
+// The tags as plain constants: the token loop below compares each token's against them.
+const { MESSAGE, NAMED, MESSAGE_WITH_ID, NAMED_WITH_ID, ID, CONNECT, OPEN, COMMENT, RECONNECT, FAILED, EVENT_TOO_LARGE, ID_TOO_LARGE, OUT_OF_MEMORY } = TAG;
+
 // A connection needs the engine, which only the whole module has: it takes the place of the
 // parser-only module parse.js offers, and is carried only by bundles that use the class.
 setWasmLoader(() => instantiate(inflate(DEFLATED_WASM)));
@@ -522,35 +525,35 @@ export class Connection {
     walkTokens(actions, (tag, text, field, third) => {
       if (this.#closed) return false;
       switch (tag) {
-        case TAG.MESSAGE:
+        case MESSAGE:
           sink.message('message', text, this.#lastEventId, this.#origin);
           break;
-        case TAG.NAMED: // its data is the field
+        case NAMED: // its data is the field
           sink.message(text, field, this.#lastEventId, this.#origin);
           break;
-        case TAG.MESSAGE_WITH_ID:
+        case MESSAGE_WITH_ID:
           this.#lastEventId = field;
           sink.message('message', text, field, this.#origin);
           break;
-        case TAG.NAMED_WITH_ID:
+        case NAMED_WITH_ID:
           this.#lastEventId = third;
           sink.message(text, field, third, this.#origin);
           break;
-        case TAG.ID: // an id-only block
+        case ID: // an id-only block
           this.#lastEventId = text;
           break;
-        case TAG.CONNECT: // unless offline or paused: then once that ends
+        case CONNECT: // unless offline or paused: then once that ends
           this.#wakeable = false;
           if (this.#suspendedBy()) this.#heldRequest = text;
           else this.#request(text);
           break;
-        case TAG.OPEN:
+        case OPEN:
           sink.open(this.#response);
           break;
-        case TAG.COMMENT:
+        case COMMENT:
           sink.comment(text);
           break;
-        case TAG.RECONNECT: {
+        case RECONNECT: {
           // after the delay; the reason is the field
           const delay = Number(text);
           const reason = field === 'suspended' ? this.#suspendReason : field;
@@ -563,16 +566,16 @@ export class Connection {
           sink.error({ ...failure, reason, willRetry: true, retryIn: delay });
           break;
         }
-        case TAG.FAILED: {
+        case FAILED: {
           // whether retries ran out is the field
           const info = { ...failure, reason: failure?.reason ?? text, willRetry: false, retriesExhausted: field === '1' };
           this.#shutdown();
           sink.error(info);
           break;
         }
-        case TAG.EVENT_TOO_LARGE:
-        case TAG.ID_TOO_LARGE:
-        case TAG.OUT_OF_MEMORY:
+        case EVENT_TOO_LARGE:
+        case ID_TOO_LARGE:
+        case OUT_OF_MEMORY:
           sink.error({ reason: SKIPPED_REASONS.get(tag), limit: Number(text), willRetry: false });
           break;
         default:
@@ -663,7 +666,7 @@ export class Connection {
     const { status } = response;
     const statusText = response.statusText ?? '';
     const actions = this.#engine.response(status, headers.get('content-type') ?? undefined, headers.get('retry-after') ?? undefined, Date.now());
-    if (firstTag(actions) !== TAG.OPEN) {
+    if (firstTag(actions) !== OPEN) {
       // Failed at the headers: report it now; the body is read only if the handler asks.
       const limit = this.#options.maxErrorBodySize ?? DEFAULT_ERROR_BODY_BYTES;
       const body = new FailedBody(response.body, limit, this.#options.stallTimeout, controller);

@@ -9,6 +9,9 @@ import { normalizeParseOptions } from './options.js';
 import { SKIPPED_REASONS, TAG, feedChunk, walkTokens } from './tokens.js';
 import { instantiate, loadWasm, setWasmLoader, wasmLoadError } from './wasm.js';
 
+// The tags as plain constants: the token loop below compares each token's against them.
+const { MESSAGE, NAMED, MESSAGE_WITH_ID, NAMED_WITH_ID, COMMENT, RETRY } = TAG;
+
 // The parser needs only the parser-only module, which is what a bundle without the class
 // carries and loads; where the class is in too, the whole module it offers (connection.js)
 // takes precedence and serves both.
@@ -127,26 +130,26 @@ class StreamState {
     const options = this.#options;
     walkTokens(tokens, (tag, text, field, third) => {
       switch (tag) {
-        case TAG.MESSAGE:
+        case MESSAGE:
           events.push({ type: 'message', data: text, id: this.#id });
           break;
-        case TAG.NAMED: // its data is the field
+        case NAMED: // its data is the field
           events.push({ type: text, data: field, id: this.#id });
           break;
-        case TAG.MESSAGE_WITH_ID:
+        case MESSAGE_WITH_ID:
           this.#id = field;
           events.push({ type: 'message', data: text, id: field });
           break;
-        case TAG.NAMED_WITH_ID:
+        case NAMED_WITH_ID:
           this.#id = third;
           events.push({ type: text, data: field, id: third });
           break;
-        case TAG.COMMENT: {
+        case COMMENT: {
           const { onComment } = options;
           if (onComment) events.push(() => callUser(onComment, text));
           break;
         }
-        case TAG.RETRY: {
+        case RETRY: {
           const { onRetry } = options;
           if (onRetry) events.push(() => callUser(onRetry, Number(text)));
           break;
