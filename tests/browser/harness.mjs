@@ -135,6 +135,16 @@ export function useTestPage() {
 
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Polls `check` until it returns a truthy value (which it returns), or fails after `ms`. */
+export async function until(check, what, ms = 10_000) {
+  for (let waited = 0; ; waited += 50) {
+    const value = await check();
+    if (value) return value;
+    if (waited >= ms) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
 /** The ids 1..count as strings, as the counter scenario sends them. */
 export const numbers = (count) => Array.from({ length: count }, (_, i) => String(i + 1));
 

@@ -13,20 +13,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { freshKey, rawUrl, sleep, useTestPage } from './harness.mjs';
+import { freshKey, rawUrl, until, useTestPage } from './harness.mjs';
 
 const env = useTestPage();
 const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Polls `check` until it returns a truthy value (which it returns), or fails after `ms`. */
-async function until(check, what, ms = 10_000) {
-  for (let waited = 0; ; waited += 50) {
-    const value = await check();
-    if (value) return value;
-    if (waited >= ms) assert.fail(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** Opens example `app` with the given page parameters; the page closes after `run`. */
 async function withApp(app, params, run) {
