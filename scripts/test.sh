@@ -42,6 +42,10 @@ step "docs (all features, warnings denied)" env RUSTDOCFLAGS="-D warnings" \
 step "docs (native: server and client features)" env RUSTDOCFLAGS="-D warnings" \
   cargo doc --no-deps --features redis,native --quiet -p wasm-eventsource
 step "native tests" cargo test --workspace "${examples[@]}" --all-features --quiet
+# The doc examples of browser-only items (EventSource on wasm32, the hooks) compile only for
+# wasm32: cargo compiles every doc example for it (they run natively above).
+step "doc examples (wasm32, compiled)" cargo test --doc --target wasm32-unknown-unknown --all-features \
+  -p wasm-eventsource --quiet
 step "fuzzing, short run (npm run fuzz for longer)" bash scripts/fuzz.sh 15
 step "wasm build" bash scripts/build.sh
 step "test and demo server build" cargo build --quiet -p sse-test-server -p wasm-eventsource-demo

@@ -1,23 +1,25 @@
 //! The Rust-native `EventSource`: a [`futures_core::Stream`] of typed events over the
 //! fetch transport, for Rust frontends (and the Leptos and Yew hooks).
 //!
-//! ```ignore
+//! ```no_run
 //! use futures::StreamExt;
 //! use wasm_eventsource::{EventSource, SseEvent};
 //!
-//! let mut source = EventSource::builder("/chat")
-//!     .header("Authorization", "Bearer token")
-//!     .method("POST")
-//!     .body(r#"{"prompt":"hi"}"#)
-//!     .build()?;
-//! while let Some(item) = source.next().await {
-//!     match item {
-//!         Ok(SseEvent::Message(message)) => log(&message.data),
-//!         Ok(_) => {}
-//!         Err(error) => log(&error.to_string()),
+//! async fn chat(log: impl Fn(&str)) -> Result<(), wasm_eventsource::Error> {
+//!     let mut source = EventSource::builder("/chat")
+//!         .header("Authorization", "Bearer token")
+//!         .method("POST")
+//!         .body(r#"{"prompt":"hi"}"#)
+//!         .build()?;
+//!     while let Some(item) = source.next().await {
+//!         match item {
+//!             Ok(SseEvent::Message(message)) => log(&message.data),
+//!             Ok(_) => {}
+//!             Err(error) => log(&error.to_string()),
+//!         }
 //!     }
+//!     Ok(())
 //! }
-//! # Ok::<(), wasm_eventsource::Error>(())
 //! ```
 
 use crate::ErrorBody;
@@ -191,8 +193,10 @@ pub struct EventSourceHandle {
 impl EventSourceHandle {
     /// Closes the source for good (for every holder); its stream ends.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # let source = wasm_eventsource::EventSource::builder("/events").build()?;
     /// source.handle().close();
+    /// # Ok::<(), wasm_eventsource::Error>(())
     /// ```
     pub fn close(&self) {
         self.shared.close();
@@ -200,8 +204,12 @@ impl EventSourceHandle {
 
     /// The source's `readyState`.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use wasm_eventsource::ReadyState;
+    /// # let source = wasm_eventsource::EventSource::builder("/events").build()?;
+    /// # let handle = source.handle();
     /// if handle.ready_state() == ReadyState::Open { /* ... */ }
+    /// # Ok::<(), wasm_eventsource::Error>(())
     /// ```
     pub fn ready_state(&self) -> ReadyState {
         match &*self.shared.connection.borrow() {
@@ -212,8 +220,11 @@ impl EventSourceHandle {
 
     /// The last event ID the next reconnect will send.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # let source = wasm_eventsource::EventSource::builder("/events").build()?;
+    /// # let handle = source.handle();
     /// let id = handle.last_event_id();
+    /// # Ok::<(), wasm_eventsource::Error>(())
     /// ```
     pub fn last_event_id(&self) -> String {
         self.shared.connection.borrow().as_ref().map(fetch::Connection::last_event_id).unwrap_or_default()

@@ -134,8 +134,11 @@ impl EventSourceBuilder {
     /// Computes headers before every (re)connect, e.g. to send a fresh token; they win
     /// over fixed ones of the same name.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use wasm_eventsource::EventSource;
+    /// # fn current_token() -> String { String::new() }
     /// EventSource::builder("/events").headers_fn(|| vec![("Authorization".into(), current_token())]).build()?;
+    /// # Ok::<(), wasm_eventsource::Error>(())
     /// ```
     #[cfg(target_arch = "wasm32")]
     pub fn headers_fn(self, make: impl Fn() -> Vec<(String, String)> + 'static) -> Self {
@@ -157,8 +160,11 @@ impl EventSourceBuilder {
 
     /// Like [`EventSourceBuilder::headers_fn`], for headers that take a request to get.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use wasm_eventsource::EventSource;
+    /// # async fn refresh() -> String { String::new() }
     /// EventSource::builder("/events").headers_async(|| async { vec![("Authorization".into(), refresh().await)] }).build()?;
+    /// # Ok::<(), wasm_eventsource::Error>(())
     /// ```
     #[cfg(target_arch = "wasm32")]
     pub fn headers_async<F, Fut>(mut self, make: F) -> Self

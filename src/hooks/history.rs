@@ -17,8 +17,16 @@ const MIN_CAPACITY: usize = 16;
 /// kept messages to a new buffer twice their number, so each message is copied O(1)
 /// times on average and the buffer holds at most about twice the limit.
 ///
-/// ```ignore
+/// ```no_run
+/// # use yew::prelude::*;
+/// # use wasm_eventsource::hooks::UseEventSourceOptions;
+/// # use wasm_eventsource::yew::use_event_source;
+/// # #[function_component]
+/// # fn Feed() -> Html {
+/// # let feed = use_event_source("/ticks".to_string(), UseEventSourceOptions::new().history(20));
 /// html! { <ul>{ for feed.messages.iter().map(|m| html! { <li>{ &m.data }</li> }) }</ul> }
+/// # }
+/// # fn main() {}
 /// ```
 pub struct History<T> {
     buffer: Rc<[OnceCell<T>]>,

@@ -6,7 +6,7 @@
 //! the latest message. During server-side rendering it does nothing: its signals keep
 //! their initial values.
 //!
-//! ```ignore
+//! ```no_run
 //! use ::leptos::prelude::*;
 //! use wasm_eventsource::hooks::UseEventSourceOptions;
 //! use wasm_eventsource::leptos::use_event_source;
@@ -20,6 +20,7 @@
 //!         <button on:click=move |_| feed.close()>"Stop"</button>
 //!     }
 //! }
+//! # fn main() {}
 //! ```
 
 use crate::engine::ReadyState;
@@ -53,8 +54,16 @@ impl<T: Send + Sync + 'static> Copy for UseEventSourceReturn<T> {}
 impl<T: Send + Sync + 'static> UseEventSourceReturn<T> {
     /// (Re)connects to the current URL.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use ::leptos::prelude::*;
+    /// # use wasm_eventsource::hooks::UseEventSourceOptions;
+    /// # use wasm_eventsource::leptos::use_event_source;
+    /// # #[component]
+    /// # fn Feed() -> impl IntoView {
+    /// # let feed = use_event_source("/ticks", UseEventSourceOptions::new());
     /// view! { <button on:click=move |_| feed.open()>"Connect"</button> }
+    /// # }
+    /// # fn main() {}
     /// ```
     pub fn open(&self) {
         if let Some(open) = self.controls.try_with_value(|controls| controls.open.clone()) {
@@ -64,8 +73,16 @@ impl<T: Send + Sync + 'static> UseEventSourceReturn<T> {
 
     /// Closes the connection; `open()` starts a new one.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use ::leptos::prelude::*;
+    /// # use wasm_eventsource::hooks::UseEventSourceOptions;
+    /// # use wasm_eventsource::leptos::use_event_source;
+    /// # #[component]
+    /// # fn Feed() -> impl IntoView {
+    /// # let feed = use_event_source("/ticks", UseEventSourceOptions::new());
     /// view! { <button on:click=move |_| feed.close()>"Stop"</button> }
+    /// # }
+    /// # fn main() {}
     /// ```
     pub fn close(&self) {
         if let Some(close) = self.controls.try_with_value(|controls| controls.close.clone()) {
@@ -85,9 +102,14 @@ struct Controls {
 /// runs untracked, so the signals it reads are read at each connect but do not reconnect.
 /// The connection closes when the component's owner is disposed.
 ///
-/// ```ignore
+/// ```no_run
+/// # use ::leptos::prelude::*;
+/// # use wasm_eventsource::hooks::UseEventSourceOptions;
+/// # use wasm_eventsource::leptos::use_event_source;
 /// let (room, set_room) = signal("/rooms/1".to_string());
 /// let feed = use_event_source(room, UseEventSourceOptions::new().decode(|m| Ok(m.data)));
+/// set_room.set("/rooms/2".to_string()); // reconnects
+/// # let _: Option<String> = feed.messages.get_untracked().last().cloned();
 /// ```
 pub fn use_event_source<T>(
     url: impl Into<Signal<String>>,

@@ -4,7 +4,7 @@
 //! is lost to a stale closure. The connection closes when the component unmounts or the
 //! URL changes (then a new one opens). During server-side rendering nothing connects.
 //!
-//! ```ignore
+//! ```no_run
 //! use yew::prelude::*;
 //! use wasm_eventsource::hooks::UseEventSourceOptions;
 //! use wasm_eventsource::yew::use_event_source;
@@ -16,6 +16,7 @@
 //!         <ul>{ for feed.messages.iter().map(|m| html! { <li>{ &m.data }</li> }) }</ul>
 //!     }
 //! }
+//! # fn main() {}
 //! ```
 
 use crate::engine::ReadyState;
@@ -47,8 +48,17 @@ pub struct UseEventSourceHandle<T: Clone + PartialEq> {
 impl<T: Clone + PartialEq> UseEventSourceHandle<T> {
     /// (Re)connects to the current URL.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use yew::prelude::*;
+    /// # use wasm_eventsource::hooks::UseEventSourceOptions;
+    /// # use wasm_eventsource::yew::use_event_source;
+    /// # #[function_component]
+    /// # fn Feed() -> Html {
+    /// # let feed = use_event_source("/ticks".to_string(), UseEventSourceOptions::new());
     /// let onclick = { let feed = feed.clone(); move |_| feed.open() };
+    /// html! { <button {onclick}>{ "Connect" }</button> }
+    /// # }
+    /// # fn main() {}
     /// ```
     pub fn open(&self) {
         self.open.emit(());
@@ -56,8 +66,17 @@ impl<T: Clone + PartialEq> UseEventSourceHandle<T> {
 
     /// Closes the connection; `open()` starts a new one.
     ///
-    /// ```ignore
+    /// ```no_run
+    /// # use yew::prelude::*;
+    /// # use wasm_eventsource::hooks::UseEventSourceOptions;
+    /// # use wasm_eventsource::yew::use_event_source;
+    /// # #[function_component]
+    /// # fn Feed() -> Html {
+    /// # let feed = use_event_source("/ticks".to_string(), UseEventSourceOptions::new());
     /// let onclick = { let feed = feed.clone(); move |_| feed.close() };
+    /// html! { <button {onclick}>{ "Stop" }</button> }
+    /// # }
+    /// # fn main() {}
     /// ```
     pub fn close(&self) {
         self.close.emit(());
@@ -128,8 +147,18 @@ type Latest<T> = Rc<RefCell<UseEventSourceOptions<T>>>;
 /// connection (`open()` or a new URL), the event types, decoder, decode error policy and
 /// history limit from the next message. Nothing reconnects only because options changed.
 ///
-/// ```ignore
+/// ```no_run
+/// # use yew::prelude::*;
+/// # use wasm_eventsource::hooks::UseEventSourceOptions;
+/// # use wasm_eventsource::yew::use_event_source;
+/// # #[derive(Properties, PartialEq)]
+/// # struct Props { url: String }
+/// # #[function_component]
+/// # fn Feed(props: &Props) -> Html {
 /// let feed = use_event_source(props.url.clone(), UseEventSourceOptions::new().decode(|m| Ok(m.data)));
+/// # html! { <ul>{ for feed.messages.iter().map(|data: &String| html! { <li>{ data }</li> }) }</ul> }
+/// # }
+/// # fn main() {}
 /// ```
 #[hook]
 pub fn use_event_source<T>(url: String, options: UseEventSourceOptions<T>) -> UseEventSourceHandle<T>
