@@ -440,6 +440,16 @@ impl Pretend {
 
     /// Sets the property to `value`, then dispatches `event` on `on`.
     fn set(&self, value: JsValue, on: &JsValue, event: &str) {
+        self.set_quietly(value);
+        let event_class: Function =
+            Reflect::get(&js_sys::global(), &"Event".into()).unwrap().unchecked_into();
+        let event = Reflect::construct(&event_class, &js_sys::Array::of1(&event.into())).unwrap();
+        let dispatch: Function = Reflect::get(on, &"dispatchEvent".into()).unwrap().unchecked_into();
+        dispatch.call1(on, &event).unwrap();
+    }
+
+    /// Sets the property to `value`, with no event.
+    fn set_quietly(&self, value: JsValue) {
         let descriptor = js_sys::Object::new();
         Reflect::set(&descriptor, &"value".into(), &value).unwrap();
         Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE).unwrap();
@@ -448,11 +458,6 @@ impl Pretend {
             &self.property.into(),
             &descriptor,
         );
-        let event_class: Function =
-            Reflect::get(&js_sys::global(), &"Event".into()).unwrap().unchecked_into();
-        let event = Reflect::construct(&event_class, &js_sys::Array::of1(&event.into())).unwrap();
-        let dispatch: Function = Reflect::get(on, &"dispatchEvent".into()).unwrap().unchecked_into();
-        dispatch.call1(on, &event).unwrap();
     }
 }
 
@@ -616,4 +621,24 @@ async fn the_network_coming_back_keeps_a_wait_that_retry_after_asked_for() {
     // A reconnect cut short would be under way at once; half a second leaves room for a busy machine.
     TimeoutFuture::new(500).await;
     assert_eq!(requests(&key).await.len(), 1, "no request before the server's minute is up");
+}
+
+#[wasm_bindgen_test]
+async fn a_request_that_fails_while_offline_spends_no_retry() {
+    // The server allows no extra header here, so the request fails at its CORS preflight.
+    let key = key("failed-offline");
+    let url = format!("{SERVER}/sse/counter?key={key}&cors_headers=");
+    let policy = RetryPolicy { max_retries: Some(0), ..RetryPolicy::default() };
+    let mut source = EventSource::builder(url).header("X-Custom", "1").retry(policy).build().unwrap();
+    // The request is under way; the network goes before the `offline` event says so, and
+    // the failed request is the first sign of it.
+    let offline = Pretend::new(Reflect::get(&window(), &"navigator".into()).unwrap(), "onLine");
+    offline.set_quietly(JsValue::FALSE);
+    // Without retries left, a network error would end the source with RetriesExhausted.
+    match next(&mut source).await {
+        Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+            assert_eq!(cause, Error::Suspended(Suspension::Offline))
+        }
+        other => panic!("expected Reconnecting, got {other:?}"),
+    }
 }
