@@ -44,12 +44,14 @@ const headersGoOutAsUtf8 = (() => {
 
 /**
  * A Last-Event-ID value that reaches the server as the id's UTF-8 bytes. Header values are
- * byte strings: elsewhere that is the id's UTF-8 bytes, one char per byte; WebKit encodes
- * the chars itself, so it gets the id as it is, which works for ids within U+0000-U+00FF
- * (beyond that WebKit cannot send the id in a header; lastEventIdParam can).
+ * byte strings: elsewhere that is the id's UTF-8 bytes, one char per byte; WebKit
+ * (`charsAsUtf8`) encodes the chars itself, so it gets the id as it is, which works for ids
+ * within U+0000-U+00FF (beyond that WebKit cannot send the id in a header; lastEventIdParam
+ * can). The same rule as the Rust core's `policy::last_event_id_header`; both are held to
+ * tests/common/last-event-id-header.json.
  */
-function headerValue(text) {
-  if (headersGoOutAsUtf8 && !/[^\u0000-\u00ff]/.test(text)) return text;
+export function headerValue(text, charsAsUtf8 = headersGoOutAsUtf8) {
+  if (charsAsUtf8 && !/[^\u0000-\u00ff]/.test(text)) return text;
   let out = '';
   for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
   return out;

@@ -97,6 +97,9 @@ mod source_api;
 
 // The browser transport (wasm32).
 #[cfg(all(target_arch = "wasm32", feature = "browser"))]
+#[path = "browser/environment.rs"]
+mod environment;
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 #[path = "browser/fetch.rs"]
 mod fetch;
 #[cfg(all(target_arch = "wasm32", feature = "browser"))]

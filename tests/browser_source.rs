@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use wasm_eventsource::engine::{ReadyState, RetryPolicy};
+use wasm_eventsource::policy::Suspension;
 use wasm_eventsource::{Error, EventSource, SseEvent};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -408,5 +409,236 @@ async fn messages_decode_as_json() {
             assert!(message.json::<String>().is_err());
             break;
         }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_non_ascii_last_event_id_reaches_the_server_as_its_utf8_bytes() {
+    // An id within U+0000-U+00FF, which every engine can send in a header (WebKit only
+    // after encoding the chars itself, which a value of one char per UTF-8 byte would double).
+    let key = key("utf8-id");
+    let first = "retry%3A%2010%0Aid%3A%20%C3%BC-%C3%A9%0Adata%3A%20a%0A%0A";
+    let url = format!("{SERVER}/sse/raw?key={key}&body={first}&again=data%3A%20b%0A%0A");
+    let mut source = EventSource::new(url).unwrap();
+    assert_eq!(messages(&mut source, 2).await, ["a", "b"]);
+    assert_eq!(source.last_event_id(), "ü-é");
+    let ids: Vec<_> = requests(&key).await.into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids, [None, Some("ü-é".to_string())]);
+}
+
+/// Overrides a property of a browser object (`navigator.onLine`, `document.visibilityState`)
+/// and fires the event that says it changed; the page's own value comes back on drop.
+struct Pretend {
+    target: JsValue,
+    property: &'static str,
+}
+
+impl Pretend {
+    fn new(target: JsValue, property: &'static str) -> Pretend {
+        Pretend { target, property }
+    }
+
+    /// Sets the property to `value`, then dispatches `event` on `on`.
+    fn set(&self, value: JsValue, on: &JsValue, event: &str) {
+        self.set_quietly(value);
+        let event_class: Function =
+            Reflect::get(&js_sys::global(), &"Event".into()).unwrap().unchecked_into();
+        let event = Reflect::construct(&event_class, &js_sys::Array::of1(&event.into())).unwrap();
+        let dispatch: Function = Reflect::get(on, &"dispatchEvent".into()).unwrap().unchecked_into();
+        dispatch.call1(on, &event).unwrap();
+    }
+
+    /// Sets the property to `value`, with no event.
+    fn set_quietly(&self, value: JsValue) {
+        let descriptor = js_sys::Object::new();
+        Reflect::set(&descriptor, &"value".into(), &value).unwrap();
+        Reflect::set(&descriptor, &"configurable".into(), &JsValue::TRUE).unwrap();
+        js_sys::Object::define_property(
+            self.target.unchecked_ref::<js_sys::Object>(),
+            &self.property.into(),
+            &descriptor,
+        );
+    }
+}
+
+impl Drop for Pretend {
+    fn drop(&mut self) {
+        Reflect::delete_property(self.target.unchecked_ref::<js_sys::Object>(), &self.property.into())
+            .unwrap();
+    }
+}
+
+fn window() -> JsValue {
+    js_sys::global().into()
+}
+
+fn document() -> JsValue {
+    Reflect::get(&js_sys::global(), &"document".into()).unwrap()
+}
+
+/// How a test takes the connection away and gives it back.
+#[derive(Clone, Copy, Debug)]
+enum Away {
+    /// `navigator.onLine` false and the `offline` event; then `online`.
+    Offline,
+    /// `document.visibilityState` hidden and `visibilitychange`, with `pause_when_hidden`.
+    Hidden,
+}
+
+impl Away {
+    fn leave(self) -> Pretend {
+        let pretend = match self {
+            Away::Offline => Pretend::new(Reflect::get(&window(), &"navigator".into()).unwrap(), "onLine"),
+            Away::Hidden => Pretend::new(document(), "visibilityState"),
+        };
+        match self {
+            Away::Offline => pretend.set(JsValue::FALSE, &window(), "offline"),
+            Away::Hidden => pretend.set("hidden".into(), &document(), "visibilitychange"),
+        }
+        pretend
+    }
+
+    fn come_back(self, pretend: &Pretend) {
+        match self {
+            Away::Offline => pretend.set(JsValue::TRUE, &window(), "online"),
+            Away::Hidden => pretend.set("visible".into(), &document(), "visibilitychange"),
+        }
+    }
+
+    fn suspension(self) -> Suspension {
+        match self {
+            Away::Offline => Suspension::Offline,
+            Away::Hidden => Suspension::Hidden,
+        }
+    }
+}
+
+/// Opens a stream whose server asks for `retry_ms` between reconnects, takes the connection
+/// away (`away`), checks that nothing is requested meanwhile, then gives it back and checks
+/// that one request follows at once, resuming from the last event ID.
+async fn suspends_then_resumes(away: Away, retry_ms: u32) {
+    let key = key(&format!("{away:?}-{retry_ms}").to_lowercase());
+    let url = format!("{SERVER}/sse/counter?key={key}&count=2&interval=10&retry={retry_ms}&end=hang");
+    let mut source = EventSource::builder(url).pause_when_hidden(true).build().unwrap();
+    assert_eq!(messages(&mut source, 2).await, ["1", "2"]);
+    let pretend = away.leave();
+    match next(&mut source).await {
+        Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+            assert_eq!(cause, Error::Suspended(away.suspension()))
+        }
+        other => panic!("expected Reconnecting, got {other:?}"),
+    }
+    assert_eq!(settled_requests(&key, 100).await, [(None, true)], "the stream was stopped");
+    // A short retry would have reconnected within 100 ms (the shortest delay): five times that
+    // shows it did not, with room for a busy machine.
+    TimeoutFuture::new(500).await;
+    assert_eq!(requests(&key).await.len(), 1, "no request while {away:?}");
+    away.come_back(&pretend);
+    // A long retry (a minute) is cut short: the Open comes well within next()'s 5 s.
+    assert!(matches!(next(&mut source).await, Some(Ok(SseEvent::Open { .. }))));
+    assert_eq!(requests(&key).await, [(None, true), (Some("2".into()), false)]);
+    drop(pretend);
+}
+
+#[wasm_bindgen_test]
+async fn offline_stops_the_stream_and_online_resumes_it_at_once() {
+    // Short retry: the reconnect falls due while offline and waits for `online`; long
+    // retry: `online` cuts the delay short.
+    suspends_then_resumes(Away::Offline, 10).await;
+    suspends_then_resumes(Away::Offline, 60_000).await;
+}
+
+#[wasm_bindgen_test]
+async fn pause_when_hidden_stops_the_stream_while_the_page_is_hidden() {
+    suspends_then_resumes(Away::Hidden, 10).await;
+    suspends_then_resumes(Away::Hidden, 60_000).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_hidden_page_without_pause_when_hidden_keeps_streaming() {
+    let key = key("hidden-streams");
+    let url = format!("{SERVER}/sse/counter?key={key}&count=6&interval=50&end=hang");
+    let mut source = EventSource::new(url).unwrap();
+    assert_eq!(messages(&mut source, 1).await, ["1"]);
+    let pretend = Away::Hidden.leave();
+    assert_eq!(messages(&mut source, 5).await, ["2", "3", "4", "5", "6"]);
+    assert_eq!(requests(&key).await, [(None, false)]);
+    drop(pretend);
+}
+
+#[wasm_bindgen_test]
+async fn a_page_shown_again_cuts_a_reconnect_delay_short() {
+    let key = key("shown-wakes");
+    // One event a connection, then a minute's wait before the next.
+    let url = format!("{SERVER}/sse/counter?key={key}&count=2&per=1&retry=60000&end=hang");
+    let mut source = EventSource::new(url).unwrap();
+    assert_eq!(messages(&mut source, 1).await, ["1"]);
+    assert!(matches!(next(&mut source).await, Some(Ok(SseEvent::Reconnecting { cause: Error::Ended, .. }))));
+    let pretend = Away::Hidden.leave();
+    Away::Hidden.come_back(&pretend);
+    assert_eq!(messages(&mut source, 1).await, ["2"]);
+    drop(pretend);
+}
+
+#[wasm_bindgen_test]
+async fn a_dropped_source_stops_listening_to_the_page() {
+    // Counts the listeners the source adds and removes on the window and the document.
+    let counting = js_sys::Function::new_no_args(
+        "const proto = EventTarget.prototype; const add = proto.addEventListener, remove = proto.removeEventListener;
+         const live = new Set();
+         proto.addEventListener = function (type, f, o) { if (['online', 'offline', 'visibilitychange'].includes(type)) live.add(f); return add.call(this, type, f, o); };
+         proto.removeEventListener = function (type, f, o) { live.delete(f); return remove.call(this, type, f, o); };
+         return { live, undo() { proto.addEventListener = add; proto.removeEventListener = remove; } };",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let live = || Reflect::get(&Reflect::get(&counting, &"live".into()).unwrap(), &"size".into()).unwrap();
+    let key = key("unlisten");
+    let mut source = EventSource::new(format!("{SERVER}/sse/counter?key={key}&count=1&end=hang")).unwrap();
+    messages(&mut source, 1).await;
+    let while_open = live().as_f64();
+    drop(source);
+    let after = live().as_f64();
+    let undo: Function = Reflect::get(&counting, &"undo".into()).unwrap().unchecked_into();
+    undo.call0(&counting).unwrap();
+    assert_eq!((while_open, after), (Some(3.0), Some(0.0)));
+}
+
+#[wasm_bindgen_test]
+async fn the_network_coming_back_keeps_a_wait_that_retry_after_asked_for() {
+    let key = key("retry-after-kept");
+    let url = format!("{SERVER}/sse/raw?key={key}&status=503&retry_after=60&body=busy");
+    let policy = RetryPolicy { retry_on_status: vec![503], ..RetryPolicy::default() };
+    let mut source = EventSource::builder(url).retry(policy).build().unwrap();
+    match next(&mut source).await {
+        Some(Ok(SseEvent::Reconnecting { retry_in, .. })) => {
+            assert!(retry_in.as_secs() >= 59, "{retry_in:?}")
+        }
+        other => panic!("expected Reconnecting, got {other:?}"),
+    }
+    let online = Pretend::new(Reflect::get(&window(), &"navigator".into()).unwrap(), "onLine");
+    online.set(JsValue::TRUE, &window(), "online");
+    // A reconnect cut short would be under way at once; half a second leaves room for a busy machine.
+    TimeoutFuture::new(500).await;
+    assert_eq!(requests(&key).await.len(), 1, "no request before the server's minute is up");
+}
+
+#[wasm_bindgen_test]
+async fn a_request_that_fails_while_offline_spends_no_retry() {
+    // The server allows no extra header here, so the request fails at its CORS preflight.
+    let key = key("failed-offline");
+    let url = format!("{SERVER}/sse/counter?key={key}&cors_headers=");
+    let policy = RetryPolicy { max_retries: Some(0), ..RetryPolicy::default() };
+    let mut source = EventSource::builder(url).header("X-Custom", "1").retry(policy).build().unwrap();
+    // The request is under way; the network goes before the `offline` event says so, and
+    // the failed request is the first sign of it.
+    let offline = Pretend::new(Reflect::get(&window(), &"navigator".into()).unwrap(), "onLine");
+    offline.set_quietly(JsValue::FALSE);
+    // Without retries left, a network error would end the source with RetriesExhausted.
+    match next(&mut source).await {
+        Some(Ok(SseEvent::Reconnecting { cause, .. })) => {
+            assert_eq!(cause, Error::Suspended(Suspension::Offline))
+        }
+        other => panic!("expected Reconnecting, got {other:?}"),
     }
 }

@@ -11,11 +11,12 @@
 use crate::ErrorBody;
 use crate::builder::{Body, HeadersFn};
 use crate::engine::{Action, Engine, ReadyState, Reason, retry_after_ms};
+use crate::environment::{self, Watch};
 use crate::parser::{Event, ParseError};
-use crate::policy::{self, LastEventIdPlacement};
+use crate::policy::{self, Change, HeaderChars, LastEventIdPlacement, Standing, Suspension};
 use gloo_timers::callback::Timeout;
 use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
-use std::cell::RefCell;
+use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 use std::task::{Context, Poll};
 use wasm_bindgen::{JsCast, JsValue};
@@ -45,6 +46,8 @@ pub(crate) struct RequestConfig {
     pub max_error_body_bytes: usize,
     /// Send the last event ID as this query parameter instead of the header.
     pub last_event_id_param: Option<String>,
+    /// Suspend while the page is hidden.
+    pub pause_when_hidden: bool,
 }
 
 /// Why an error is reported.
@@ -54,6 +57,8 @@ pub(crate) enum Trouble {
     Connection(Reason),
     /// An event was too large and was skipped; the stream goes on.
     EventTooLarge(ParseError),
+    /// The connection was suspended: the device went offline or the page hidden.
+    Suspended(Suspension),
 }
 
 /// Everything known about an error, for the error event.
@@ -107,6 +112,17 @@ struct State {
     failed_body: Option<ErrorBody>,
     /// Reused buffer for body chunks copied out of JS.
     chunk: Vec<u8>,
+    /// How this browser sends the chars of a header value.
+    header_chars: HeaderChars,
+    /// The last event ID of a request the engine asked for while the connection was
+    /// suspended: it is sent when the suspension ends.
+    held_request: Option<String>,
+    /// Why the engine was last suspended.
+    suspended_by: Suspension,
+    /// The running reconnect delay is a `Retry-After` header's, which waking keeps.
+    retry_after_wait: bool,
+    /// The `online`, `offline` and `visibilitychange` listeners, until close.
+    watch: Option<Watch>,
 }
 
 struct Shared {
@@ -135,10 +151,24 @@ impl Connection {
                 failure: None,
                 failed_body: None,
                 chunk: Vec::new(),
+                header_chars: environment::header_chars(),
+                held_request: None,
+                suspended_by: Suspension::Offline,
+                retry_after_wait: false,
+                watch: None,
             }),
             listener,
         });
-        shared.state.borrow_mut().engine.connect();
+        let weak = Rc::downgrade(&shared);
+        let watch = Watch::start(move |change| {
+            if let Some(shared) = weak.upgrade() {
+                environment_changed(&shared, change);
+            }
+        });
+        let mut state = shared.state.borrow_mut();
+        state.watch = Some(watch);
+        state.engine.connect();
+        drop(state);
         run_actions(&shared);
         Connection(shared)
     }
@@ -159,9 +189,13 @@ impl Connection {
         state.engine.close();
         state.abandon_request();
         state.retry_timer = None;
+        state.held_request = None;
         if let Some(body) = state.failed_body.take() {
             body.release();
         }
+        let watch = state.watch.take();
+        drop(state);
+        drop(watch);
     }
 }
 
@@ -179,6 +213,57 @@ impl State {
     fn is_current(&self, generation: u32) -> bool {
         self.generation == generation && self.engine.ready_state() != ReadyState::Closed
     }
+
+    /// Where the connection stands, for the network and page rules of the core.
+    fn standing(&self) -> Standing {
+        match self.engine.ready_state() {
+            ReadyState::Closed => Standing::Idle,
+            _ if self.held_request.is_some() => Standing::Held,
+            _ if self.retry_timer.is_some() && self.retry_after_wait => Standing::WaitingForRetryAfter,
+            _ if self.retry_timer.is_some() => Standing::Waiting,
+            _ => Standing::Running,
+        }
+    }
+
+    /// Stops the running request without spending a retry (the engine's `suspend()`).
+    fn suspend(&mut self, reason: Suspension) {
+        self.suspended_by = reason;
+        self.engine.suspend();
+    }
+}
+
+/// The network came or went, or the page was shown or hidden: does what the core says.
+fn environment_changed(shared: &Rc<Shared>, change: Change) {
+    let mut state = shared.state.borrow_mut();
+    let now = environment::environment(state.config.pause_when_hidden);
+    match policy::on_change(change, now, state.standing()) {
+        policy::Response::Nothing => return,
+        policy::Response::Suspend(reason) => state.suspend(reason),
+        policy::Response::SendHeld => {
+            if let Some(last_event_id) = state.held_request.take() {
+                send(shared, state, last_event_id);
+            }
+            return;
+        }
+        policy::Response::ReconnectNow => {
+            state.retry_timer = None;
+            state.engine.on_retry_timer();
+        }
+    }
+    drop(state);
+    run_actions(shared);
+}
+
+/// Starts the request the engine asked for, abandoning any other.
+fn send(shared: &Rc<Shared>, mut state: RefMut<'_, State>, last_event_id: String) {
+    state.abandon_request();
+    state.failure = None;
+    if let Some(body) = state.failed_body.take() {
+        body.release();
+    }
+    let generation = state.generation;
+    drop(state);
+    spawn_local(request(shared.clone(), generation, last_event_id));
 }
 
 /// Carries out the engine's actions until there are none left.
@@ -190,14 +275,12 @@ fn run_actions(shared: &Rc<Shared>) {
         };
         match action {
             Action::Connect { last_event_id } => {
-                state.abandon_request();
-                state.failure = None;
-                if let Some(body) = state.failed_body.take() {
-                    body.release();
+                // Offline, or hidden with pause_when_hidden: sent once that ends.
+                if environment::environment(state.config.pause_when_hidden).suspension().is_some() {
+                    state.held_request = Some(last_event_id);
+                } else {
+                    send(shared, state, last_event_id);
                 }
-                let generation = state.generation;
-                drop(state);
-                spawn_local(request(shared.clone(), generation, last_event_id));
             }
             Action::Open => {
                 let response = state.response.clone();
@@ -218,14 +301,26 @@ fn run_actions(shared: &Rc<Shared>) {
             Action::Reconnecting { delay_ms, reason } => {
                 state.abandon_request();
                 state.failed_body = state.failure.as_ref().and_then(|(_, body, _)| body.clone());
+                state.retry_after_wait = state.failure.as_ref().is_some_and(|(response, _, _)| {
+                    response
+                        .as_ref()
+                        .is_some_and(|response| response.headers().has("retry-after").unwrap_or(false))
+                });
                 let timer_owner = shared.clone();
                 // Delays are clamped to MAX_TIMER_MS by the engine, so they fit in u32.
                 let delay = u32::try_from(delay_ms).unwrap_or(u32::MAX);
                 state.retry_timer = Some(Timeout::new(delay, move || {
-                    timer_owner.state.borrow_mut().engine.on_retry_timer();
+                    let mut state = timer_owner.state.borrow_mut();
+                    state.retry_timer = None;
+                    state.engine.on_retry_timer();
+                    drop(state);
                     run_actions(&timer_owner);
                 }));
-                let report = state.report(Trouble::Connection(reason), Some(delay_ms), false);
+                let trouble = match reason {
+                    Reason::Suspended => Trouble::Suspended(state.suspended_by),
+                    reason => Trouble::Connection(reason),
+                };
+                let report = state.report(trouble, Some(delay_ms), false);
                 drop(state);
                 shared.listener.error(report);
             }
@@ -353,12 +448,16 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
     }
 }
 
-/// Reports a failed request or read to the engine, keeping the JS error as the cause.
+/// Reports a failed request or read to the engine, keeping the JS error as the cause; while
+/// the device is offline that suspends the connection instead, spending no retry.
 fn network_error(shared: &Rc<Shared>, cause: JsValue) {
     {
         let mut state = shared.state.borrow_mut();
         state.failure = Some((None, None, cause));
-        state.engine.on_network_error();
+        match environment::environment(state.config.pause_when_hidden).suspension() {
+            Some(Suspension::Offline) => state.suspend(Suspension::Offline),
+            _ => state.engine.on_network_error(),
+        }
     }
     run_actions(shared);
 }
@@ -388,9 +487,7 @@ async fn prepare_request(
             url = with_id.href();
         }
         LastEventIdPlacement::Header(value) => {
-            // Header values are byte strings: send the id's UTF-8 bytes, one char per byte.
-            let bytes: String = value.bytes().map(char::from).collect();
-            headers.set("last-event-id", &bytes)?;
+            headers.set("last-event-id", &policy::last_event_id_header(value, state.header_chars))?;
         }
         LastEventIdPlacement::Nowhere => {}
     }

@@ -64,6 +64,7 @@ pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error>
             .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
         max_error_body_bytes: builder.max_error_body_size,
         last_event_id_param: builder.last_event_id_param,
+        pause_when_hidden: builder.pause_when_hidden,
     };
     let shared = Rc::new(SourceShared {
         connection: RefCell::new(None),
@@ -268,6 +269,7 @@ fn error_of(report: &ErrorReport) -> Error {
     match (report.trouble, &report.response) {
         (Trouble::EventTooLarge(ParseError::EventTooLarge { limit }), _) => Error::EventTooLarge { limit },
         (Trouble::EventTooLarge(error), _) => Error::Skipped(error),
+        (Trouble::Suspended(reason), _) => Error::Suspended(reason),
         (Trouble::Connection(Reason::Status(_)), Some(response)) => {
             Error::Status(failed_response(response, report.body.clone()))
         }

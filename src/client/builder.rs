@@ -79,6 +79,7 @@ pub struct EventSourceBuilder {
     pub(crate) max_error_body_size: usize,
     pub(crate) last_event_id: Option<String>,
     pub(crate) last_event_id_param: Option<String>,
+    pub(crate) pause_when_hidden: bool,
 }
 
 #[cfg(all(not(target_arch = "wasm32"), feature = "native"))]
@@ -117,6 +118,7 @@ impl EventSourceBuilder {
             max_error_body_size: DEFAULT_MAX_ERROR_BODY_SIZE,
             last_event_id: None,
             last_event_id_param: None,
+            pause_when_hidden: false,
         }
     }
 
@@ -322,6 +324,22 @@ impl EventSourceBuilder {
     /// ```
     pub fn last_event_id_param(mut self, name: impl Into<String>) -> Self {
         self.last_event_id_param = Some(name.into());
+        self
+    }
+
+    /// In the browser, stops the connection while the page is hidden (a tab in the
+    /// background) and reconnects, resuming from the last event ID, once it is shown again:
+    /// an idle tab then holds no connection. The pause spends no retry; the stream yields
+    /// `Reconnecting` with [`crate::Error::Suspended`]. (Offline is handled always: no
+    /// request while `navigator.onLine` is false, and one as soon as the network is back.)
+    /// Natively there is no page, and this does nothing.
+    ///
+    /// ```
+    /// use wasm_eventsource::EventSourceBuilder;
+    /// let builder = EventSourceBuilder::new("/events").pause_when_hidden(true);
+    /// ```
+    pub fn pause_when_hidden(mut self, pause: bool) -> Self {
+        self.pause_when_hidden = pause;
         self
     }
 

@@ -4,6 +4,7 @@
 use crate::ErrorBody;
 use crate::engine::ConfigError;
 use crate::parser::ParseError;
+use crate::policy::Suspension;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -107,6 +108,10 @@ pub enum Error {
     RetriesExhausted(Box<Error>),
     /// A hook's decoder refused a message (the message was not kept).
     Decode(String),
+    /// The browser source stopped the connection because the device went offline or the
+    /// page was hidden (with `pause_when_hidden`); it reconnects once that ends, and spent
+    /// no retry.
+    Suspended(Suspension),
 }
 
 impl fmt::Display for Error {
@@ -126,6 +131,8 @@ impl fmt::Display for Error {
             Error::Skipped(error) => write!(f, "an {error}"),
             Error::RetriesExhausted(last) => write!(f, "gave up reconnecting; last error: {last}"),
             Error::Decode(why) => write!(f, "could not decode a message: {why}"),
+            Error::Suspended(Suspension::Offline) => f.write_str("suspended while the device is offline"),
+            Error::Suspended(Suspension::Hidden) => f.write_str("suspended while the page is hidden"),
         }
     }
 }

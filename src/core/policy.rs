@@ -1,9 +1,11 @@
 //! Request decisions that need no I/O, shared by every transport: where the last event ID
-//! goes, the origin a message reports, and how long a stall timer still has to wait.
+//! goes and the header value that carries it, the origin a message reports, how long a
+//! stall timer still has to wait, and what going offline or hidden does to a connection.
 //!
 //! The transports (the browser's `fetch()` one, the native one) only carry these out, so
 //! they cannot drift apart; each rule is tested natively here.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 
 /// Where a request carries the connection's last event ID.
@@ -102,4 +104,149 @@ pub fn origin(url: &str) -> String {
 /// ```
 pub fn stall_wait_ms(stall_timeout_ms: u64, idle_ms: u64) -> u64 {
     stall_timeout_ms.saturating_sub(idle_ms)
+}
+
+/// How a platform's `fetch()` turns the chars of a header value into bytes. Header values
+/// are byte strings, but platforms disagree on what a char beyond ASCII becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderChars {
+    /// Each char (U+0000 to U+00FF) is one byte: Chromium, Firefox, Node, Deno, Bun.
+    Bytes,
+    /// Each char goes out as its UTF-8 encoding: WebKit (Safari and every WebKit-based
+    /// browser), which also refuses chars beyond U+00FF.
+    Utf8,
+}
+
+/// The `Last-Event-ID` header value that reaches the server as the id's UTF-8 bytes.
+///
+/// With [`HeaderChars::Bytes`] that is the id's UTF-8 bytes, one char per byte. With
+/// [`HeaderChars::Utf8`] it is the id as it is, when all its chars lie within U+0000 to
+/// U+00FF. An id beyond that cannot reach a WebKit server intact in a header: it gets the
+/// one-char-per-byte value, which WebKit accepts but encodes again, so the server sees its
+/// bytes doubly encoded; `last_event_id_param` carries such an id intact. Only an id with
+/// non-ASCII chars is copied.
+///
+/// ```
+/// use wasm_eventsource::policy::{HeaderChars, last_event_id_header};
+///
+/// assert_eq!(last_event_id_header("42", HeaderChars::Bytes), "42");
+/// assert_eq!(last_event_id_header("é", HeaderChars::Bytes), "\u{c3}\u{a9}");
+/// assert_eq!(last_event_id_header("é", HeaderChars::Utf8), "é");
+/// assert_eq!(last_event_id_header("✓", HeaderChars::Utf8), "\u{e2}\u{9c}\u{93}");
+/// ```
+pub fn last_event_id_header(id: &str, chars: HeaderChars) -> Cow<'_, str> {
+    let as_is = match chars {
+        HeaderChars::Bytes => id.is_ascii(),
+        HeaderChars::Utf8 => id.chars().all(|c| u32::from(c) <= 0xFF),
+    };
+    if as_is { Cow::Borrowed(id) } else { Cow::Owned(id.bytes().map(char::from).collect()) }
+}
+
+/// What keeps a connection from connecting now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Suspension {
+    /// The device reports no network (`navigator.onLine` is false).
+    Offline,
+    /// The page is hidden, and the source pauses while it is (`pause_when_hidden`).
+    Hidden,
+}
+
+/// What a transport knows of its surroundings: the network and the page.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Environment {
+    /// The device reports no network.
+    pub offline: bool,
+    /// The page is hidden (a tab in the background).
+    pub hidden: bool,
+    /// The source pauses while the page is hidden.
+    pub pause_when_hidden: bool,
+}
+
+impl Environment {
+    /// What keeps the connection from connecting now, offline first; `None` when nothing.
+    ///
+    /// ```
+    /// use wasm_eventsource::policy::{Environment, Suspension};
+    ///
+    /// let hidden = Environment { hidden: true, ..Environment::default() };
+    /// assert_eq!(hidden.suspension(), None);
+    /// let paused = Environment { pause_when_hidden: true, ..hidden };
+    /// assert_eq!(paused.suspension(), Some(Suspension::Hidden));
+    /// assert_eq!(Environment { offline: true, ..paused }.suspension(), Some(Suspension::Offline));
+    /// ```
+    pub fn suspension(&self) -> Option<Suspension> {
+        if self.offline {
+            Some(Suspension::Offline)
+        } else if self.pause_when_hidden && self.hidden {
+            Some(Suspension::Hidden)
+        } else {
+            None
+        }
+    }
+}
+
+/// What the platform reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// The `online` event.
+    Online,
+    /// The `offline` event.
+    Offline,
+    /// `visibilitychange` to visible.
+    Shown,
+    /// `visibilitychange` to hidden.
+    Hidden,
+}
+
+/// Where the connection stands when the platform reports a [`Change`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// A request or a stream is running.
+    Running,
+    /// A request the engine asked for is held back because the connection is suspended.
+    Held,
+    /// A reconnect delay is running.
+    Waiting,
+    /// A reconnect delay that a `Retry-After` header asked for is running: the server's
+    /// wish is kept.
+    WaitingForRetryAfter,
+    /// Closed, or nothing else to do.
+    Idle,
+}
+
+/// What a transport does about a [`Change`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Response {
+    /// Nothing.
+    Nothing,
+    /// Stop the running request with the engine's `suspend()`, for this reason.
+    Suspend(Suspension),
+    /// Send the held request now.
+    SendHeld,
+    /// Cut the reconnect delay short: reconnect now (the engine's `on_retry_timer()`).
+    ReconnectNow,
+}
+
+/// What a transport does when the network comes or goes or the page is shown or hidden,
+/// given the environment after the change: a running connection is suspended while
+/// [`Environment::suspension`] says so, and the network coming back or the page being
+/// shown, with nothing left to suspend it, sends a held request or cuts a reconnect delay
+/// short.
+///
+/// ```
+/// use wasm_eventsource::policy::{Change, Environment, Response, Standing, Suspension, on_change};
+///
+/// let offline = Environment { offline: true, ..Environment::default() };
+/// assert_eq!(on_change(Change::Offline, offline, Standing::Running), Response::Suspend(Suspension::Offline));
+/// assert_eq!(on_change(Change::Online, Environment::default(), Standing::Waiting), Response::ReconnectNow);
+/// ```
+pub fn on_change(change: Change, environment: Environment, standing: Standing) -> Response {
+    match (environment.suspension(), standing) {
+        (Some(reason), Standing::Running) => Response::Suspend(reason),
+        (Some(_), _) => Response::Nothing,
+        (None, _) if matches!(change, Change::Offline | Change::Hidden) => Response::Nothing,
+        (None, Standing::Held) => Response::SendHeld,
+        (None, Standing::Waiting) => Response::ReconnectNow,
+        (None, _) => Response::Nothing,
+    }
 }
