@@ -25,38 +25,21 @@ export function setWasmLoader(load, { engine = true } = {}) {
 }
 
 /**
- * The exports each kind of module has (binding/src/exports.rs): the parser's, and the whole
- * module's, which adds the engine's. A load checks them, so that a wrong file given to
- * useWasm() (another version, another module) fails the load, saying so, instead of a first
- * call into it failing with a TypeError.
- */
-const PARSER_EXPORTS = ['memory', 'arguments', 'parser_new', 'parser_free', 'parser_input', 'parser_chunk', 'parser_end'];
-const ENGINE_EXPORTS = [
-  ...PARSER_EXPORTS,
-  'engine_new',
-  'engine_refusal',
-  'engine_free',
-  'engine_input',
-  'engine_chunk',
-  'engine_connect',
-  'engine_response',
-  'engine_end',
-  'engine_network_error',
-  'engine_stall',
-  'engine_suspend',
-  'engine_retry_timer',
-];
-
-/**
  * Whether `value` is a WebAssembly `kind` (Module, Memory) by its tag, not instanceof: one
  * made in another realm is one too (Next.js's Edge runtime compiles a `.wasm?module` import
  * outside the sandbox the route runs in).
  */
 const isA = (kind, value) => Object.prototype.toString.call(value) === `[object WebAssembly.${kind}]`;
 
-/** `exports`, when they have every export `names` lists; else an error naming the first missing. */
-function checked(exports, names) {
-  const missing = names.find((name) => !(name === 'memory' ? isA('Memory', exports.memory) : typeof exports[name] === 'function'));
+/**
+ * `exports`, when they are those of this package's module: a memory and the parser, and the
+ * engine too for the whole module (see binding/src/exports.rs). So a wrong file given to
+ * useWasm() (another module, the parser alone given for the whole) fails the load, saying
+ * so, instead of a first call into it failing with a TypeError.
+ */
+function checked(exports, engine) {
+  const names = engine ? ['parser_new', 'engine_new'] : ['parser_new'];
+  const missing = isA('Memory', exports.memory) ? names.find((name) => typeof exports[name] !== 'function') : 'memory';
   if (missing) throw new Error(`wasm-eventsource: the module is not this version's wasm_eventsource.wasm (it has no export ${missing})`);
   return exports;
 }
@@ -142,9 +125,9 @@ export function wasmLoadError(cause) {
 export function loadWasm() {
   if (ready) return ready;
   // A load that useWasm() replaced while it ran gives way to the one that replaced it.
-  const names = loaderHasEngine ? ENGINE_EXPORTS : PARSER_EXPORTS;
+  const engine = loaderHasEngine;
   const attempt = startLoader()
-    .then((loaded) => checked(loaded, names))
+    .then((loaded) => checked(loaded, engine))
     .then(
       (loaded) => {
         if (ready !== attempt) return loadWasm();
