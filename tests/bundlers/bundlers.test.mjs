@@ -165,9 +165,9 @@ async function readByEdgeRoute(origin) {
 }
 
 const NEXT = {
-  // The Edge route is in the Turbopack build only: `next build --webpack` fails with any Edge
-  // route handler in this app (Next.js 16.4: "ENOENT ... route_client-reference-manifest.js",
-  // a route that only answers JSON included).
+  // The Edge route is in the Turbopack build only: `next build --webpack` (Next.js 16.4) fails
+  // on any Edge route handler, "ENOENT ... route_client-reference-manifest.js", in a minimal
+  // app without this package too.
   Turbopack: { args: [], edge: true },
   webpack: { args: ['--webpack'], edge: false },
 };
