@@ -391,7 +391,10 @@ export declare function parseEvents(
  * its JavaScript: a URL (fetched), a fetch() Response, a compiled WebAssembly.Module, or the
  * module's bytes. For pages that host `wasm_eventsource.wasm` themselves (the package exports
  * it as `wasm-eventsource/wasm_eventsource.wasm`). Call it before the first source or parser
- * is made; a module already loaded is kept.
+ * is made; a module already loaded is kept. A source that is not that module (another file,
+ * a failed response, a promise that rejects) or that takes over 30 seconds to arrive fails
+ * each source with `error` reason `wasm-load` and each parser with the same error; a later
+ * useWasm() is tried afresh.
  */
 export declare function useWasm(
   source: string | URL | Response | CompiledModule | ArrayBuffer | ArrayBufferView | PromiseLike<Response | ArrayBuffer | ArrayBufferView>,

@@ -11,6 +11,21 @@ const NO_PORTS = Object.freeze([]);
 
 const now = typeof performance === 'object' ? () => performance.now() : () => Date.now();
 
+/**
+ * The platform's MessageEvent, or null where it has none, or one that cannot be constructed:
+ * Next.js's Edge runtime defines MessageEvent as a function that throws when called, for
+ * every API it leaves out.
+ */
+function platformMessageEvent() {
+  if (typeof MessageEvent !== 'function') return null;
+  try {
+    new MessageEvent('message');
+    return MessageEvent;
+  } catch {
+    return null;
+  }
+}
+
 /** Set in the class's static block: the dispatch hooks that listeners.js calls. */
 let hooks;
 
@@ -166,10 +181,11 @@ export class SseMessageEvent {
       },
     };
     const prototype = this.prototype;
-    if (typeof MessageEvent === 'function') {
-      Object.setPrototypeOf(prototype, MessageEvent.prototype);
+    const platform = platformMessageEvent();
+    if (platform) {
+      Object.setPrototypeOf(prototype, platform.prototype);
       // The tag the platform's own events show, whichever way it defines it.
-      const tag = Object.prototype.toString.call(new MessageEvent('message')).slice(8, -1);
+      const tag = Object.prototype.toString.call(new platform('message')).slice(8, -1);
       Object.defineProperty(prototype, Symbol.toStringTag, { value: tag, configurable: true });
     }
     // Whatever other accessors the platform's event prototypes hold (Chromium's
@@ -186,7 +202,7 @@ export class SseMessageEvent {
         });
       }
     }
-    Object.defineProperty(prototype, 'constructor', { value: globalThis.MessageEvent ?? this, configurable: true, writable: true });
+    Object.defineProperty(prototype, 'constructor', { value: platform ?? this, configurable: true, writable: true });
   }
 }
 

@@ -7,7 +7,7 @@ import { Parser } from './handles.js';
 import { callUser } from './listeners.js';
 import { normalizeParseOptions } from './options.js';
 import { SKIPPED_REASONS, TAG, feedChunk, walkTokens } from './tokens.js';
-import { instantiate, loadWasm, setWasmLoader, wasmLoadError } from './wasm.js';
+import { instantiate, loadWasm, setWasmLoader, wasmExports, wasmLoadError } from './wasm.js';
 
 // The tags as plain constants: the token loop below compares each token's against them.
 const { MESSAGE, NAMED, MESSAGE_WITH_ID, NAMED_WITH_ID, COMMENT, RETRY } = TAG;
@@ -252,11 +252,19 @@ function* inOrder(items) {
   }
 }
 
-/** The module, loaded; a load that fails rejects with what to do about it. */
-function loadedWasm() {
-  return loadWasm().catch((cause) => {
-    throw wasmLoadError(cause);
-  });
+/**
+ * Resolves when a module is loaded to make parsers on; a load that fails rejects with what to
+ * do about it. The module a load gave may be gone by the time this goes on (the whole module
+ * is taking a parser-only one's place, or it trapped): then it waits for the next.
+ */
+async function loadedWasm() {
+  do {
+    try {
+      await loadWasm();
+    } catch (cause) {
+      throw wasmLoadError(cause);
+    }
+  } while (!wasmExports());
 }
 
 async function* events(chunks, options) {

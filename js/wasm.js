@@ -25,17 +25,44 @@ export function setWasmLoader(load, { engine = true } = {}) {
 }
 
 /**
- * The module's exports, instantiated from `source` (or a promise of it): the module's bytes,
- * a compiled WebAssembly.Module, a URL to fetch, or a fetch() response, compiled as it
- * streams in when served as exactly application/wasm and read whole otherwise. The module
- * imports nothing.
+ * Whether `value` is a WebAssembly `kind` (Module, Memory) by its tag, not instanceof: one
+ * made in another realm is one too (Next.js's Edge runtime compiles a `.wasm?module` import
+ * outside the sandbox the route runs in).
  */
-export async function instantiate(source) {
+const isA = (kind, value) => Object.prototype.toString.call(value) === `[object WebAssembly.${kind}]`;
+
+/**
+ * `exports`, when they are those of this package's module: a memory and the parser, and the
+ * engine too for the whole module (see binding/src/exports.rs). So a wrong file given to
+ * useWasm() (another module, the parser alone given for the whole) fails the load, saying
+ * so, instead of a first call into it failing with a TypeError.
+ */
+function checked(exports, engine) {
+  const names = engine ? ['parser_new', 'engine_new'] : ['parser_new'];
+  const missing = isA('Memory', exports.memory) ? names.find((name) => typeof exports[name] !== 'function') : 'memory';
+  if (missing) throw new Error(`wasm-eventsource: the module is not this version's wasm_eventsource.wasm (it has no export ${missing})`);
+  return exports;
+}
+
+/**
+ * How long a module given to useWasm() may take to arrive and compile before its load fails:
+ * a server that accepts the request and never answers would otherwise leave every source
+ * waiting with no event. The 22 KB module takes a few seconds on the slowest mobile links.
+ */
+export const ARRIVAL_TIMEOUT_MS = 30_000;
+
+/**
+ * The module's exports, instantiated from `source` (or a promise of it): the module's bytes,
+ * a compiled WebAssembly.Module, a URL to fetch (with `signal`), or a fetch() response,
+ * compiled as it streams in when served as exactly application/wasm and read whole otherwise.
+ * The module imports nothing.
+ */
+export async function instantiate(source, signal) {
   source = await source;
-  if (typeof source === 'string' || (typeof URL === 'function' && source instanceof URL)) source = await fetch(source);
-  if (source instanceof WebAssembly.Module) return (await WebAssembly.instantiate(source)).exports;
+  if (typeof source === 'string' || (typeof URL === 'function' && source instanceof URL)) source = await fetch(source, { signal });
+  if (isA('Module', source)) return (await WebAssembly.instantiate(source)).exports;
   if (typeof Response === 'function' && source instanceof Response) {
-    if (!source.ok) throw new Error(`wasm-eventsource: ${source.url} answered ${source.status}`);
+    if (!source.ok) throw new Error(`wasm-eventsource: ${source.url || 'the response'} answered ${source.status}`);
     // Engines stream only the exact type: parameters or another case are refused.
     if (WebAssembly.instantiateStreaming && source.headers.get('content-type') === 'application/wasm') {
       return (await WebAssembly.instantiateStreaming(source)).instance.exports;
@@ -46,12 +73,34 @@ export async function instantiate(source) {
 }
 
 /**
+ * instantiate(source), failed after `timeout` ms (a URL's request is then aborted): what
+ * useWasm() loads with.
+ */
+export function instantiateInTime(source, timeout = ARRIVAL_TIMEOUT_MS) {
+  const controller = new AbortController();
+  let timer;
+  const late = new Promise((resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new Error(`wasm-eventsource: the module did not arrive within ${timeout / 1000} s`);
+      controller.abort(error);
+      reject(error);
+    }, timeout);
+  });
+  return Promise.race([instantiate(source, controller.signal), late]).finally(() => clearTimeout(timer));
+}
+
+/**
  * Loads the module from `source` (see instantiate) instead of the copy the package carries:
  * for pages that host the file themselves. Call it before the first source or parser is
- * made; a whole module already loaded is kept, and a load under way is replaced.
+ * made; a whole module already loaded is kept, and a load under way is replaced. A load
+ * that takes longer than ARRIVAL_TIMEOUT_MS fails.
  */
 export function useWasm(source) {
-  setWasmLoader(() => instantiate(source));
+  const given = Promise.resolve(source);
+  // A promise that rejects is reported by the load that awaits it; when none does (a module
+  // was loaded already), it must not surface as an unhandled rejection.
+  given.catch(() => {});
+  setWasmLoader(() => instantiateInTime(given));
 }
 
 /** The loader's promise; a loader that throws at once rejects instead (an iife bundle, say). */
@@ -76,18 +125,21 @@ export function wasmLoadError(cause) {
 export function loadWasm() {
   if (ready) return ready;
   // A load that useWasm() replaced while it ran gives way to the one that replaced it.
-  const attempt = startLoader().then(
-    (loaded) => {
-      if (ready !== attempt) return loadWasm();
-      exports = loaded;
-      return loaded;
-    },
-    (error) => {
-      if (ready !== attempt) return loadWasm();
-      ready = null;
-      throw error;
-    },
-  );
+  const engine = loaderHasEngine;
+  const attempt = startLoader()
+    .then((loaded) => checked(loaded, engine))
+    .then(
+      (loaded) => {
+        if (ready !== attempt) return loadWasm();
+        exports = loaded;
+        return loaded;
+      },
+      (error) => {
+        if (ready !== attempt) return loadWasm();
+        ready = null;
+        throw error;
+      },
+    );
   ready = attempt;
   return attempt;
 }

@@ -113,3 +113,65 @@ test('a module load that failed at import is not kept: it is tried again, once, 
     await page.close();
   }
 });
+
+test('junk given to useWasm() fails each parser and source with its reason, with no unhandled rejection; a later useWasm() works', async () => {
+  const page = await env.browser.newPage();
+  try {
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${env.server.primary}/browser/page.html`);
+    await page.waitForFunction(() => window.ready === true);
+    const seen = await page.evaluate(async () => {
+      const { dropInstance, useWasm, wasmExports } = await import('/js/wasm.js');
+      const { parseEvents } = await import('/js/index.js');
+      const unhandled = [];
+      addEventListener('unhandledrejection', (event) => unhandled.push(String(event.reason)));
+      const JUNK = {
+        missing: () => '/pkg/missing.wasm',
+        page: () => fetch('/browser/page.html'),
+        garbage: () => new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]),
+        empty: () => new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]),
+        rejected: () => Promise.reject(new Error('the CDN is down')),
+      };
+      const reasons = {};
+      for (const [name, give] of Object.entries(JUNK)) {
+        useWasm(give());
+        dropInstance(wasmExports());
+        const parsed = await parseEvents(['data: x\n\n']).next().then(() => 'parsed', (error) => error.message);
+        useWasm(give());
+        dropInstance(wasmExports());
+        const source = new window.WasmEventSource('/sse/counter?count=1', { method: 'POST' });
+        const event = await new Promise((resolve) => (source.onerror = resolve));
+        source.close();
+        reasons[name] = { parsed, reason: event.reason, cause: event.cause.message };
+      }
+      useWasm(fetch('/pkg/wasm_eventsource.wasm'));
+      dropInstance(wasmExports());
+      const after = (await parseEvents(['data: y\n\n']).next()).value.data;
+      // Given once a module is loaded, this promise is never awaited.
+      useWasm(Promise.reject(new Error('never awaited')));
+      // A page learns of unhandled rejections in a task after the microtasks: two tasks see them.
+      for (let task = 0; task < 2; task++) await new Promise((resolve) => setTimeout(resolve, 0));
+      return { reasons, after, unhandled };
+    });
+    const CAUSES = {
+      missing: /answered 404/,
+      page: /./,
+      garbage: /./,
+      empty: /not this version's wasm_eventsource\.wasm \(it has no export memory\)/,
+      rejected: /the CDN is down/,
+    };
+    for (const [name, cause] of Object.entries(CAUSES)) {
+      const { parsed, reason, cause: message } = seen.reasons[name];
+      assert.match(parsed, /^wasm-eventsource: the WebAssembly module could not be loaded \(/, name);
+      assert.match(parsed, cause, name);
+      assert.equal(reason, 'wasm-load', name);
+      assert.equal(message, parsed, `${name}: the source's cause is the parser's error`);
+    }
+    assert.equal(seen.after, 'y');
+    assert.deepEqual(seen.unhandled, []);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+});

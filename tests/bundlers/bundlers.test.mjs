@@ -1,13 +1,14 @@
 // The packed tarball, installed outside the package and built by each mainstream bundler with
 // no configuration for the WebAssembly module: esbuild (ES module and iife), Rollup with
 // node-resolve, webpack 5, Parcel 2, Vite, and Next.js (Turbopack and webpack, a client
-// component rendered on the server at build time). Each build is loaded in the browser under
-// test and reads three events with the EventSource class and three with parseEvents, from one
-// source file (tests/package/main.js). The bundlers come from this directory's package.json
-// (esbuild and Vite from the root's).
+// component rendered on the server at build time, served by `next start`). Each build is
+// loaded in the browser under test and reads three events with the EventSource class and
+// three with parseEvents, from one source file (tests/package/main.js); the Turbopack build
+// also has a route in the Edge runtime that does the same on the server. The bundlers come
+// from this directory's package.json (esbuild and Vite from the root's).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { once } from 'node:events';
@@ -87,19 +88,7 @@ const BUNDLERS = {
     return bundled(dir, bin('parcel'), ['build', 'index.html', '--dist-dir', 'dist', '--no-autoinstall', '--log-level', 'warn'], { copyHtml: false });
   },
   Vite: async () => vite(await app('vite', 'module.html')),
-  'Next.js, Turbopack': () => nextBuild('next-turbopack', []),
-  'Next.js, webpack': () => nextBuild('next-webpack', ['--webpack']),
 };
-
-/** A Next.js app (next-app/) built and exported as static files; its server render must have imported the package. */
-async function nextBuild(name, args) {
-  const dir = await app(name);
-  await cp(join(here, 'next-app'), dir, { recursive: true });
-  await run(bin('next'), ['build', ...args], dir);
-  const html = await readFile(join(dir, 'out/index.html'), 'utf8');
-  assert.match(html, /EventSource is a (<!-- -->)?function/, 'the server render imported the package');
-  return join(dir, 'out');
-}
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' };
 
@@ -141,6 +130,64 @@ for (const [name, build] of Object.entries(BUNDLERS)) {
     const dist = await build();
     const seen = await serving(dist, collected);
     assert.deepEqual(seen, { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
+  });
+}
+
+/** Serves the built Next.js app in `dir` with `next start` on a loopback port until `use(origin)` settles. */
+async function nextServing(dir, use) {
+  const server = spawn(bin('next'), ['start', '--hostname', '127.0.0.1', '--port', '0'], {
+    cwd: dir,
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    let printed = '';
+    const origin = await new Promise((resolve, reject) => {
+      server.on('exit', (code) => reject(new Error(`next start exited (${code}): ${printed}`)));
+      server.stdout.on('data', (data) => {
+        printed += data;
+        const found = /http:\/\/127\.0\.0\.1:\d+/.exec(printed);
+        if (found) resolve(found[0]);
+      });
+    });
+    return await use(origin);
+  } finally {
+    server.kill();
+  }
+}
+
+/** What the Edge route of the app at `origin` (next-edge/route.js) read from a fresh three-event stream. */
+async function readByEdgeRoute(origin) {
+  const url = `${env.server.primary}/sse/counter?key=${freshKey()}&count=3&end=hang`;
+  const response = await fetch(`${origin}/edge?url=${encodeURIComponent(url)}`);
+  if (!response.ok) throw new Error(`the Edge route answered ${response.status}: ${await response.text()}`);
+  return response.json();
+}
+
+const NEXT = {
+  // The Edge route is in the Turbopack build only: `next build --webpack` (Next.js 16.4) fails
+  // on any Edge route handler, "ENOENT ... route_client-reference-manifest.js", in a minimal
+  // app without this package too.
+  Turbopack: { args: [], edge: true },
+  webpack: { args: ['--webpack'], edge: false },
+};
+
+for (const [name, { args, edge }] of Object.entries(NEXT)) {
+  const edgeToo = edge ? ', and a route in the Edge runtime reads events with both' : '';
+  test(`installed from the tarball and built by Next.js (${name}) with no configuration, the page receives events${edgeToo}`, async () => {
+    const dir = await app(`next-${name.toLowerCase()}`);
+    await cp(join(here, 'next-app'), dir, { recursive: true });
+    if (edge) {
+      await mkdir(join(dir, 'app/edge'), { recursive: true });
+      await cp(join(here, 'next-edge/route.js'), join(dir, 'app/edge/route.js'));
+    }
+    await run(bin('next'), ['build', ...args], dir);
+    await nextServing(dir, async (origin) => {
+      const html = await (await fetch(`${origin}/`)).text();
+      assert.match(html, /EventSource is a (<!-- -->)?function/, 'the server render imported the package');
+      assert.deepEqual(await collected(origin), { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
+      if (edge) assert.deepEqual(await readByEdgeRoute(origin), { fromSource: ['1', '2', '3'], fromParser: ['1', '2', '3'] });
+    });
   });
 }
 
