@@ -90,7 +90,10 @@ ensure_npm_deps() {
     log "npm dev dependencies present in $dir"
   else
     log "installing npm dev dependencies in $dir"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    # Cached packages are used as they are, and a download that stalls is dropped after a
+    # minute and tried again (npm waits five minutes by default, then retries twice: a run once
+    # sat 15 minutes on one stalled registry connection).
+    (cd "$dir" && npm ci --prefer-offline --fetch-timeout=60000 --fetch-retries=5 --no-audit --no-fund --loglevel=error)
   fi
 }
 
