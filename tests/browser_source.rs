@@ -114,7 +114,7 @@ async fn streams_open_then_messages_in_order() {
             Some(Ok(SseEvent::Message(message))) => {
                 assert_eq!(message.event_type, "message");
                 assert_eq!(message.id, message.data);
-                assert_eq!(message.origin, SERVER);
+                assert_eq!(&*message.origin, SERVER);
                 seen.push(message.data);
             }
             other => panic!("expected a message, got {other:?}"),

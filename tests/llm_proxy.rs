@@ -90,7 +90,7 @@ async fn ask(proxy: &str, prompt: &str) -> Vec<(String, String)> {
         match item {
             Ok(SseEvent::Message(message)) => {
                 let last = message.event_type == "done" || message.event_type == "error";
-                events.push((message.event_type, message.data));
+                events.push((message.event_type.into_owned(), message.data));
                 if last {
                     break;
                 }

@@ -104,7 +104,7 @@ async fn streams_open_then_messages_in_order() {
     for message in &seen {
         assert_eq!(message.event_type, "message");
         assert_eq!(message.id, message.data);
-        assert_eq!(message.origin, server::base());
+        assert_eq!(&*message.origin, server::base());
     }
     assert_eq!(source.last_event_id(), "5");
 }
@@ -126,7 +126,7 @@ async fn every_format_case_gives_the_spec_messages_in_any_chunking() {
             // The body ends, the source reconnects and gets 204: the stream fails and ends.
             while let Some(item) = next(&mut source).await {
                 if let Ok(SseEvent::Message(message)) = item {
-                    seen.push((message.event_type, message.data, message.id));
+                    seen.push((message.event_type.into_owned(), message.data, message.id));
                 }
             }
             let want: Vec<_> = case

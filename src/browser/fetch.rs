@@ -18,6 +18,7 @@ use gloo_timers::callback::Timeout;
 use js_sys::{Date, Function, Promise, Reflect, Uint8Array};
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
@@ -82,7 +83,7 @@ pub(crate) trait Listener {
     /// The stream opened.
     fn open(&self, response: &Response);
     /// An event arrived.
-    fn message(&self, event: Event, origin: &str);
+    fn message(&self, event: Event, origin: &Arc<str>);
     /// A comment line arrived.
     fn comment(&self, text: String);
     /// Something went wrong; see the report for whether it is final.
@@ -105,7 +106,8 @@ struct State {
     held: bool,
     /// The open response, for the `open` event.
     response: Option<Response>,
-    origin: String,
+    /// The origin of the open response's final URL, shared by its messages.
+    origin: Arc<str>,
     /// What the next error report carries about the failed request.
     failure: Option<(Option<Response>, Option<ErrorBody>, JsValue)>,
     /// The body of a failed response the source retries after, let go at the next attempt.
@@ -147,7 +149,7 @@ impl Connection {
                 last_activity_ms: 0.0,
                 held: false,
                 response: None,
-                origin: String::new(),
+                origin: Arc::from(""),
                 failure: None,
                 failed_body: None,
                 chunk: Vec::new(),
@@ -404,7 +406,8 @@ async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
             return run_actions(&shared);
         }
         let final_url = response.url();
-        state.origin = policy::origin(if final_url.is_empty() { &state.config.url } else { &final_url });
+        state.origin =
+            policy::origin(if final_url.is_empty() { &state.config.url } else { &final_url }).into();
         state.response = Some(Clone::clone(&response));
     }
     run_actions(&shared);

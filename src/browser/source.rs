@@ -29,10 +29,12 @@ use crate::event::{Error, FailedResponse, MessageEvent, SseEvent};
 use crate::fetch::{self, ErrorReport, Listener, RequestConfig, Trouble};
 use crate::parser::{Event, ParseError};
 use futures_core::Stream;
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::pin::Pin;
 use std::rc::{Rc, Weak};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
@@ -297,10 +299,10 @@ impl Listener for QueueListener {
         }));
     }
 
-    fn message(&self, event: Event, origin: &str) {
-        let event_type = event.event_type().to_string();
-        let (_, data, id) = event.into_parts();
-        self.push(Ok(SseEvent::Message(MessageEvent { event_type, data, id, origin: origin.into() })));
+    fn message(&self, event: Event, origin: &Arc<str>) {
+        let (named, data, id) = event.into_parts();
+        let event_type = if named.is_empty() { Cow::Borrowed("message") } else { Cow::Owned(named) };
+        self.push(Ok(SseEvent::Message(MessageEvent { event_type, data, id, origin: origin.clone() })));
     }
 
     fn comment(&self, _text: String) {}

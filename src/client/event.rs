@@ -5,23 +5,32 @@ use crate::ErrorBody;
 use crate::engine::ConfigError;
 use crate::parser::ParseError;
 use crate::policy::Suspension;
+use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::String;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::fmt;
 use core::time::Duration;
 
 /// One message: what the browser's `MessageEvent` carries.
+///
+/// The type and the origin are shared rather than copied per message: `"message"` is a
+/// static string, and every message of a connection holds the same origin. Allocating both
+/// per message cost 64-byte events about a third of their end-to-end throughput natively
+/// (`cargo bench --features native --bench clients`: 119 ms against 82 ms for 400,000).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageEvent {
-    /// The event type (`"message"` unless the server named one).
-    pub event_type: String,
+    /// The event type (`"message"` unless the server named one). Compares with `&str` and
+    /// `String`; `&message.event_type` derefs to `&str`.
+    pub event_type: Cow<'static, str>,
     /// The data, its lines joined with LF.
     pub data: String,
     /// The last event ID when the event was dispatched.
     pub id: String,
-    /// The origin of the stream's final URL (after redirects).
-    pub origin: String,
+    /// The origin of the stream's final URL (after redirects), shared by the connection's
+    /// messages. `&*message.origin` is a `&str`.
+    pub origin: Arc<str>,
 }
 
 #[cfg(feature = "serde")]
@@ -31,7 +40,7 @@ impl MessageEvent {
     ///
     /// ```
     /// # let message = wasm_eventsource::MessageEvent { event_type: "message".into(),
-    /// #     data: "[1, 2]".into(), id: String::new(), origin: String::new() };
+    /// #     data: "[1, 2]".into(), id: String::new(), origin: "".into() };
     /// let numbers: Vec<u64> = message.json()?;
     /// assert_eq!(numbers, [1, 2]);
     /// # Ok::<(), serde_json::Error>(())

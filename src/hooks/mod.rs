@@ -206,7 +206,7 @@ impl<T> UseEventSourceOptions<T> {
     /// What the hook does with one message of its stream.
     #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     pub(crate) fn step(&self, message: MessageEvent) -> Step<T> {
-        if !self.events.contains(&message.event_type) {
+        if !self.events.iter().any(|kept| *kept == message.event_type) {
             return Step::Ignore;
         }
         match (self.decode)(message) {
@@ -253,10 +253,10 @@ mod tests {
 
     fn message(event_type: &str, data: &str) -> MessageEvent {
         MessageEvent {
-            event_type: event_type.into(),
+            event_type: String::from(event_type).into(),
             data: data.into(),
             id: String::new(),
-            origin: String::new(),
+            origin: "".into(),
         }
     }
 

@@ -5,11 +5,12 @@
 //! actions; it decides nothing itself. Whether a response opens the stream is read back
 //! from the engine's `readyState`, not recomputed here.
 
-use super::queue::{Item, Shared};
+use super::queue::{Batch, Shared};
 use super::request::RequestConfig;
 use crate::ErrorBody;
 use crate::engine::{Action, Engine, ReadyState, Reason, retry_after_ms};
-use crate::event::{Error, FailedResponse, MessageEvent, SseEvent};
+use crate::event::{Error, FailedResponse, SseEvent};
+use crate::parser::ItemRef;
 use crate::parser::ParseError;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use std::future::{Future, poll_fn};
@@ -45,13 +46,13 @@ pub(super) struct Connection {
     max_error_body_size: usize,
     /// The open response's status and headers, for the `Open` item.
     head: Option<(u16, Vec<(String, String)>)>,
-    /// The origin of the open response's final URL, for every message.
-    origin: String,
+    /// The origin of the open response's final URL, shared by every message.
+    origin: Arc<str>,
     failure: Failure,
     /// The body of a failed response the source retries after, let go at the next attempt.
     failed_body: Option<ErrorBody>,
     /// Items made since the last publish, reused.
-    out: Vec<Item>,
+    out: Batch,
 }
 
 impl Connection {
@@ -71,10 +72,10 @@ impl Connection {
             stall_timeout,
             max_error_body_size,
             head: None,
-            origin: String::new(),
+            origin: Arc::from(""),
             failure: Failure::None,
             failed_body: None,
-            out: Vec::new(),
+            out: Batch::default(),
         }
     }
 
@@ -125,7 +126,7 @@ impl Connection {
             self.failure = Failure::Response(FailedResponse { status, status_text, headers, body });
             return self.drain();
         }
-        self.origin = crate::policy::origin(response.url().as_str());
+        self.origin = crate::policy::origin(response.url().as_str()).into();
         self.head = Some((status, headers));
         let mut next = self.drain();
         while let Next::Read = next {
@@ -137,11 +138,21 @@ impl Connection {
                     self.engine.on_network_error();
                 }
                 Some(Ok(None)) => self.engine.on_end(),
-                Some(Ok(Some(bytes))) => self.engine.on_chunk(&bytes),
+                Some(Ok(Some(bytes))) => self.on_chunk(&bytes),
             }
             next = self.drain();
         }
         next
+    }
+
+    /// Parses a chunk: its messages go to the batch as text, with no string made here.
+    fn on_chunk(&mut self, bytes: &[u8]) {
+        let out = &mut self.out;
+        self.engine.on_chunk_borrowed(bytes, |item| match item {
+            Ok(ItemRef::Event(event)) => out.message(event.event_type_field(), event.data(), event.id()),
+            Ok(ItemRef::Comment(_) | ItemRef::Retry(_)) => {}
+            Err(error) => out.push(Err(skipped(error))),
+        });
     }
 
     fn network_error(&mut self, why: String) -> Next {
@@ -163,14 +174,13 @@ impl Connection {
                 Action::Connect { last_event_id } => next = Next::Connect(last_event_id),
                 Action::Open => {
                     if let Some((status, headers)) = self.head.take() {
+                        self.out.origin(self.origin.clone());
                         self.out.push(Ok(SseEvent::Open { status, headers }));
                     }
                 }
                 Action::Message(event) => {
                     let (named, data, id) = event.into_parts();
-                    let event_type = if named.is_empty() { "message".into() } else { named };
-                    let origin = self.origin.clone();
-                    self.out.push(Ok(SseEvent::Message(MessageEvent { event_type, data, id, origin })));
+                    self.out.message(&named, &data, &id);
                 }
                 Action::Comment(_) => {}
                 Action::Reconnecting { delay_ms, reason } => {
@@ -189,10 +199,7 @@ impl Connection {
                     self.out.push(Err(error));
                     next = Next::Stop;
                 }
-                Action::Skipped(ParseError::EventTooLarge { limit }) => {
-                    self.out.push(Err(Error::EventTooLarge { limit }));
-                }
-                Action::Skipped(error) => self.out.push(Err(Error::Skipped(error))),
+                Action::Skipped(error) => self.out.push(Err(skipped(error))),
             }
         }
         self.shared.publish(&mut self.out, self.engine.ready_state(), self.engine.last_event_id());
@@ -218,6 +225,14 @@ impl Drop for Connection {
         if let Some(body) = self.failed_body.take() {
             body.release();
         }
+    }
+}
+
+/// The error for an event the parser skipped.
+fn skipped(error: ParseError) -> Error {
+    match error {
+        ParseError::EventTooLarge { limit } => Error::EventTooLarge { limit },
+        error => Error::Skipped(error),
     }
 }
 

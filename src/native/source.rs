@@ -2,13 +2,12 @@
 //! [`EventSourceHandle`].
 
 use super::connection::Connection;
-use super::queue::{Item, Shared};
+use super::queue::{Consumer, Shared};
 use super::request::RequestConfig;
 use crate::builder::EventSourceBuilder;
 use crate::engine::{Engine, ReadyState};
 use crate::event::{Error, SseEvent};
 use futures_core::Stream;
-use std::collections::VecDeque;
 use std::hash::{BuildHasher, RandomState};
 use std::pin::Pin;
 use std::sync::Arc;
@@ -36,7 +35,7 @@ pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error>
     );
     let task = runtime.spawn(connection.run());
     shared.set_task(task.abort_handle());
-    Ok(EventSource { handle: EventSourceHandle { shared }, buffer: VecDeque::new() })
+    Ok(EventSource { handle: EventSourceHandle { shared }, taken: Consumer::default() })
 }
 
 /// A server-sent events connection, as a [`Stream`] of [`SseEvent`]s.
@@ -67,7 +66,7 @@ pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error>
 pub struct EventSource {
     pub(crate) handle: EventSourceHandle,
     /// Items taken from the queue in one go, yielded one by one.
-    buffer: VecDeque<Item>,
+    taken: Consumer,
 }
 
 impl Stream for EventSource {
@@ -77,21 +76,22 @@ impl Stream for EventSource {
         let this = self.get_mut();
         let shared = &this.handle.shared;
         if shared.is_closed() {
-            this.buffer.clear();
+            this.taken.clear();
             return Poll::Ready(None);
         }
-        if this.buffer.is_empty() {
-            match shared.take_all(&mut this.buffer, cx) {
-                Poll::Ready(Some(())) => {}
-                Poll::Ready(None) => return Poll::Ready(None),
-                Poll::Pending => return Poll::Pending,
+        loop {
+            if this.taken.is_empty() {
+                match shared.take_all(&mut this.taken, cx) {
+                    Poll::Ready(Some(())) => {}
+                    Poll::Ready(None) => return Poll::Ready(None),
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            // A batch of nothing but an origin yields nothing: take the next one.
+            if let Some(item) = this.taken.next(shared) {
+                return Poll::Ready(Some(item));
             }
         }
-        let item = this.buffer.pop_front();
-        if item.is_some() {
-            shared.yielded();
-        }
-        Poll::Ready(item)
     }
 }
 
