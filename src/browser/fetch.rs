@@ -481,11 +481,7 @@ async fn prepare_request(
     }
     let mut url = config.url.clone();
     match policy::place_last_event_id(last_event_id, config.last_event_id_param.as_deref()) {
-        LastEventIdPlacement::Query { name, value } => {
-            let with_id = web_sys::Url::new(&url)?;
-            with_id.search_params().set(name, value);
-            url = with_id.href();
-        }
+        LastEventIdPlacement::Query { name, value } => url = policy::url_with_query(&url, &[(name, value)]),
         LastEventIdPlacement::Header(value) => {
             headers.set("last-event-id", &policy::last_event_id_header(value, state.header_chars))?;
         }
