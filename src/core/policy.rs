@@ -15,9 +15,9 @@ pub enum LastEventIdPlacement<'a> {
     Nowhere,
     /// The `Last-Event-ID` header, with this value (sent as its UTF-8 bytes).
     Header(&'a str),
-    /// The query parameter `name` (replacing one of that name), with this value. A
-    /// cross-origin request with the header needs a CORS preflight; with a parameter it
-    /// needs none, as with the browser's own `EventSource`.
+    /// The query parameter `name` (replacing those of that name, see [`url_with_query`]),
+    /// with this value. A cross-origin request with the header needs a CORS preflight;
+    /// with a parameter it needs none, as with the browser's own `EventSource`.
     Query {
         /// The parameter's name.
         name: &'a str,
