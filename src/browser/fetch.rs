@@ -119,7 +119,8 @@ struct State {
     held_request: Option<String>,
     /// Why the engine was last suspended.
     suspended_by: Suspension,
-    /// The running reconnect delay is a `Retry-After` header's, which waking keeps.
+    /// The engine said the running reconnect delay is one the server asked for
+    /// (`Retry-After`), which waking keeps.
     retry_after_wait: bool,
     /// The `online`, `offline` and `visibilitychange` listeners, until close.
     watch: Option<Watch>,
@@ -298,14 +299,10 @@ fn run_actions(shared: &Rc<Shared>) {
                 drop(state);
                 shared.listener.comment(text);
             }
-            Action::Reconnecting { delay_ms, reason } => {
+            Action::Reconnecting { delay_ms, reason, retry_after } => {
                 state.abandon_request();
                 state.failed_body = state.failure.as_ref().and_then(|(_, body, _)| body.clone());
-                state.retry_after_wait = state.failure.as_ref().is_some_and(|(response, _, _)| {
-                    response
-                        .as_ref()
-                        .is_some_and(|response| response.headers().has("retry-after").unwrap_or(false))
-                });
+                state.retry_after_wait = retry_after;
                 let timer_owner = shared.clone();
                 // Delays are clamped to MAX_TIMER_MS by the engine, so they fit in u32.
                 let delay = u32::try_from(delay_ms).unwrap_or(u32::MAX);
