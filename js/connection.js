@@ -605,11 +605,11 @@ export class Connection {
           sink.comment(text);
           break;
         case RECONNECT: {
-          // after the delay; the reason is the field
+          // after the delay; the reason is the field, whether Retry-After asked for it the third
           const delay = Number(text);
           const reason = field === 'suspended' ? this.#suspendReason : field;
           this.#abandon();
-          this.#wakeable = !failure?.headers?.has('retry-after');
+          this.#wakeable = third !== '1'; // a wait the server asked for is kept
           this.#retryTimer = setTimeout(() => {
             this.#wakeable = false;
             if (!this.#closed) this.#run(this.#engine.retryTimer());
