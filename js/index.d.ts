@@ -93,7 +93,9 @@ export interface EventSourceInit {
   /**
    * Send the last event ID as this query parameter instead of the `Last-Event-ID` header.
    * A cross-origin request with that header needs a CORS preflight the server must allow
-   * (`Access-Control-Allow-Headers: Last-Event-ID`); the native client's needs none.
+   * (`Access-Control-Allow-Headers: Last-Event-ID`); the native client's needs none. The id
+   * replaces any parameter of that name and is appended form-encoded; the URL's other
+   * parameters are sent as written.
    */
   lastEventIdParam?: string;
   /**

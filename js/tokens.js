@@ -17,7 +17,7 @@ export const TAG = Object.freeze({
   ID: 73, // I + id: the last event id changed with no message
   COMMENT: 107, // k + text: a comment line
   RETRY: 116, // t + milliseconds: a valid retry field
-  RECONNECT: 114, // r + delay, reason: reconnecting after the delay
+  RECONNECT: 114, // r + delay, reason, whether Retry-After asked for the wait: reconnecting after the delay
   FAILED: 102, // f + reason, whether retries ran out: failed for good
   EVENT_TOO_LARGE: 115, // s + limit: an event over the size limit was skipped
   ID_TOO_LARGE: 105, // i + limit: an event whose id is over the limit was skipped
@@ -132,7 +132,7 @@ export function walkTokens(batch, visit) {
         if (word & 1) field = wide.slice(inWide, (inWide += word >>> 1));
         else field = ascii.slice(inAscii, (inAscii += word >>> 1));
         at += 1;
-        if (tag === NAMED_WITH_ID) {
+        if (tag === NAMED_WITH_ID || tag === RECONNECT) {
           word = table[at];
           if (word & 1) third = wide.slice(inWide, (inWide += word >>> 1));
           else third = ascii.slice(inAscii, (inAscii += word >>> 1));

@@ -358,6 +358,21 @@ async fn last_event_id_param_resumes_cross_origin_without_a_preflight() {
 }
 
 #[wasm_bindgen_test]
+async fn the_query_keeps_its_other_parameters_as_written_around_the_last_event_id() {
+    // `URLSearchParams` would send `a=b+c&x=`: the core's rule leaves them as they are.
+    let key = key("param-url");
+    let url = format!("{SERVER}/sse/raw?key={key}&status=204&a=b%20c&x&room=1&lastEventId=0");
+    let builder = EventSource::builder(url).query("room", "5 6").last_event_id("é 7");
+    let mut source = builder.last_event_id_param("lastEventId").build().unwrap();
+    assert!(matches!(next(&mut source).await, Some(Err(Error::Status(_)))));
+    let log = js_sys::Array::from(&fetch_json(&format!("{SERVER}/log?key={key}")).await);
+    let request = log.iter().find(|entry| !Reflect::get(entry, &"preflight".into()).unwrap().is_truthy());
+    let query = request.and_then(|entry| Reflect::get(&entry, &"query".into()).unwrap().as_string());
+    let want = format!("key={key}&status=204&a=b%20c&x&room=5+6&lastEventId=%C3%A9+7");
+    assert_eq!(query.as_deref(), Some(want.as_str()));
+}
+
+#[wasm_bindgen_test]
 async fn a_dropped_handle_leaves_the_source_open_and_close_ends_it() {
     let key = key("handle");
     let mut source =

@@ -135,7 +135,7 @@ fn end_of_body_reconnects_after_the_reconnection_time() {
     let mut engine = engine_with(no_jitter());
     open(&mut engine);
     engine.on_end();
-    let reconnect = Action::Reconnecting { delay_ms: 3_000, reason: Reason::BodyEnded };
+    let reconnect = Action::Reconnecting { delay_ms: 3_000, reason: Reason::BodyEnded, retry_after: false };
     assert_eq!(drain(&mut engine), [reconnect]);
     assert_eq!(engine.ready_state(), ReadyState::Connecting);
     engine.on_retry_timer();
@@ -148,7 +148,10 @@ fn server_retry_sets_the_reconnection_time() {
     open(&mut engine);
     engine.on_chunk(b"retry: 1500\n");
     engine.on_end();
-    assert_eq!(drain(&mut engine), [Action::Reconnecting { delay_ms: 1_500, reason: Reason::BodyEnded }]);
+    assert_eq!(
+        drain(&mut engine),
+        [Action::Reconnecting { delay_ms: 1_500, reason: Reason::BodyEnded, retry_after: false }]
+    );
 }
 
 #[test]
@@ -175,7 +178,10 @@ fn network_error_before_or_after_open_reconnects() {
     let mut engine = engine_with(no_jitter());
     engine.connect();
     engine.on_network_error();
-    assert_eq!(drain(&mut engine)[1..], [Action::Reconnecting { delay_ms: 3_000, reason: Reason::Network }]);
+    assert_eq!(
+        drain(&mut engine)[1..],
+        [Action::Reconnecting { delay_ms: 3_000, reason: Reason::Network, retry_after: false }]
+    );
     engine.on_retry_timer();
     engine.on_response(200, SSE, None);
     engine.on_chunk(b"data: a\n\n");
@@ -204,7 +210,10 @@ fn stall_reconnects_from_streaming_or_while_waiting_for_headers() {
     let mut engine = engine_with(no_jitter());
     open(&mut engine);
     engine.on_stall();
-    assert_eq!(drain(&mut engine), [Action::Reconnecting { delay_ms: 3_000, reason: Reason::Stalled }]);
+    assert_eq!(
+        drain(&mut engine),
+        [Action::Reconnecting { delay_ms: 3_000, reason: Reason::Stalled, retry_after: false }]
+    );
     engine.on_retry_timer();
     drain(&mut engine);
     engine.on_stall();
@@ -471,13 +480,46 @@ fn retry_on_status_reconnects_and_honours_retry_after() {
     let mut engine = engine_with(policy);
     engine.connect();
     engine.on_response(503, None, Some(5_000));
-    let reconnect = Action::Reconnecting { delay_ms: 5_000, reason: Reason::Status(503) };
+    let reconnect = Action::Reconnecting { delay_ms: 5_000, reason: Reason::Status(503), retry_after: true };
     assert_eq!(drain(&mut engine), [connect(""), reconnect]);
     assert_eq!(engine.ready_state(), ReadyState::Connecting);
     engine.on_retry_timer();
     engine.on_response(500, None, Some(5_000));
     let failed = Action::Failed { reason: Reason::Status(500), retries_exhausted: false };
     assert_eq!(drain(&mut engine), [connect(""), failed], "500 is not in the list");
+}
+
+#[test]
+fn a_reconnect_says_whether_the_server_asked_for_its_wait() {
+    let retry_after = |engine: &mut Engine| match drain(engine).last() {
+        Some(Action::Reconnecting { retry_after, .. }) => *retry_after,
+        other => panic!("expected Reconnecting, got {other:?}"),
+    };
+    let policy = RetryPolicy { retry_on_status: vec![503], ..no_jitter() };
+    let mut engine = engine_with(policy);
+    engine.connect();
+    engine.on_response(503, None, Some(5_000));
+    assert!(retry_after(&mut engine), "Retry-After: 5");
+    engine.on_retry_timer();
+    engine.on_response(503, None, None);
+    assert!(!retry_after(&mut engine), "no Retry-After");
+    engine.on_retry_timer();
+    engine.on_response(503, None, Some(0));
+    assert!(!retry_after(&mut engine), "Retry-After: 0 (or a date past) asks for no wait");
+    engine.on_retry_timer();
+    engine.on_response(503, None, Some(1));
+    assert!(retry_after(&mut engine), "shorter than the backoff, but asked for");
+    engine.on_retry_timer();
+    engine.on_network_error();
+    assert!(!retry_after(&mut engine), "a network error");
+    engine.on_retry_timer();
+    engine.on_response(200, Some("text/event-stream"), Some(9_000));
+    drain(&mut engine);
+    engine.on_end();
+    assert!(!retry_after(&mut engine), "the Retry-After of a stream that opened is not kept");
+    engine.on_retry_timer();
+    engine.suspend();
+    assert!(!retry_after(&mut engine), "suspended");
 }
 
 #[test]
@@ -547,7 +589,7 @@ fn suspending_spends_no_retry_and_no_backoff() {
     drain(&mut engine);
     for _ in 0..5 {
         engine.suspend();
-        let waiting = Action::Reconnecting { delay_ms: 1_000, reason: Reason::Suspended };
+        let waiting = Action::Reconnecting { delay_ms: 1_000, reason: Reason::Suspended, retry_after: false };
         assert_eq!(drain(&mut engine), [waiting], "max_retries 0 still waits, and the wait never grows");
         assert_eq!(engine.ready_state(), ReadyState::Connecting);
         engine.on_retry_timer();

@@ -534,6 +534,38 @@ async fn last_event_id_param_resumes_with_a_query_parameter_instead_of_the_heade
     assert!(seen.iter().all(|request| request["lastEventId"].is_null()), "no header: {seen:?}");
 }
 
+/// The query of a URL (before any fragment), if it has one.
+fn query_of(url: &str) -> Option<&str> {
+    url.split('#').next()?.split_once('?').map(|(_, query)| query)
+}
+
+/// Each case of tests/common/last-event-id-url.json on a request to the test server: the
+/// query it receives is the vectors' (after the test's own parameters; a fragment is not sent).
+#[tokio::test]
+async fn the_last_event_id_parameter_reaches_the_server_as_the_shared_vectors_say() {
+    let vectors: Value = json(include_str!("common/last-event-id-url.json"));
+    for case in vectors["cases"].as_array().unwrap() {
+        let [written, name, id, want] =
+            ["url", "name", "id", "want"].map(|field| case[field].as_str().unwrap());
+        let key = key("param-url");
+        let ours = format!("key={key}&status=204");
+        let sent = match query_of(written) {
+            Some(query) => format!("/sse/raw?{ours}&{query}"),
+            None => format!("/sse/raw?{ours}"),
+        };
+        let mut source =
+            EventSource::builder(url(&sent)).last_event_id(id).last_event_id_param(name).build().unwrap();
+        // 204 fails the source: its one request has been answered.
+        assert!(matches!(next(&mut source).await, Some(Err(Error::Status(_)))));
+        let seen = requests(&key).await;
+        assert_eq!(
+            seen[0]["query"],
+            format!("{ours}&{}", query_of(want).unwrap()),
+            "{name:?}={id:?} on {written}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn a_dropped_handle_leaves_the_source_open_and_close_ends_it() {
     let key = key("handle");

@@ -2,7 +2,7 @@
 
 use wasm_eventsource::policy::{
     Change, Environment, HeaderChars, LastEventIdPlacement, Response, Standing, Suspension,
-    last_event_id_header, on_change, origin, place_last_event_id, stall_wait_ms,
+    last_event_id_header, on_change, origin, place_last_event_id, stall_wait_ms, url_with_query,
 };
 
 #[test]
@@ -13,6 +13,43 @@ fn the_last_event_id_goes_in_the_header_or_the_chosen_parameter_and_nowhere_when
     assert_eq!(
         place_last_event_id("42", Some("since")),
         LastEventIdPlacement::Query { name: "since", value: "42" }
+    );
+}
+
+/// The cases of a vector file in tests/common/ that the JavaScript class is tested on too.
+fn shared_vectors(file: &str) -> Vec<serde_json::Value> {
+    let path = format!("{}/tests/common/{file}", env!("CARGO_MANIFEST_DIR"));
+    let vectors: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    vectors["cases"].as_array().unwrap().clone()
+}
+
+/// tests/common/last-event-id-url.json, which the JavaScript class's `urlWithParam` and the
+/// native client's requests (tests/native_source.rs) are held to as well.
+#[test]
+fn the_last_event_id_parameter_url_matches_the_shared_vectors() {
+    let cases = shared_vectors("last-event-id-url.json");
+    assert!(cases.len() >= 12);
+    for case in &cases {
+        let [url, name, id, want] = ["url", "name", "id", "want"].map(|field| case[field].as_str().unwrap());
+        assert_eq!(url_with_query(url, &[(name, id)]), want, "{name:?}={id:?} on {url}");
+    }
+}
+
+#[test]
+fn a_url_with_no_parameters_to_set_is_left_as_it_is() {
+    let none: &[(&str, &str)] = &[];
+    assert_eq!(
+        url_with_query("https://example.com/sse?a=b%20c&x#f", none),
+        "https://example.com/sse?a=b%20c&x#f"
+    );
+}
+
+#[test]
+fn several_parameters_replace_their_names_and_keep_their_order() {
+    let params = [("a", "1"), ("b", "2"), ("a", "3")];
+    assert_eq!(
+        url_with_query("https://example.com/?b=0&c=x%20y&a=0", &params),
+        "https://example.com/?c=x%20y&a=1&b=2&a=3"
     );
 }
 
@@ -58,11 +95,9 @@ fn a_stall_timer_waits_out_what_is_left_of_the_timeout() {
 /// held to as well (tests/js/header-value.test.mjs).
 #[test]
 fn the_last_event_id_header_value_matches_the_shared_vectors() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/common/last-event-id-header.json");
-    let vectors: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let cases = vectors["cases"].as_array().unwrap();
+    let cases = shared_vectors("last-event-id-header.json");
     assert!(cases.len() >= 8);
-    for case in cases {
+    for case in &cases {
         let id = case["id"].as_str().unwrap();
         for (chars, field) in [(HeaderChars::Bytes, "bytes"), (HeaderChars::Utf8, "utf8")] {
             assert_eq!(last_event_id_header(id, chars), case[field].as_str().unwrap(), "{id:?} as {field}");

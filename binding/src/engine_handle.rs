@@ -150,9 +150,10 @@ impl EngineHandle {
                     out.event(&event_type, &data, &id);
                 }
                 Action::Comment(text) => out.push(tag::COMMENT, &text),
-                Action::Reconnecting { delay_ms, reason } => {
+                Action::Reconnecting { delay_ms, reason, retry_after } => {
                     out.number(tag::RECONNECT, delay_ms);
                     out.field(reason_name(reason));
+                    out.field(if retry_after { "1" } else { "0" });
                 }
                 Action::Failed { reason, retries_exhausted } => {
                     out.push(tag::FAILED, reason_name(reason));

@@ -26,7 +26,7 @@
 //! | `I` + id | | the last event id changed with no message (engine, at a chunk's end) |
 //! | `k` + text | | a comment line |
 //! | `t` + milliseconds | | a valid `retry:` field (parser) |
-//! | `r` + delay ms | reason | reconnecting after the delay (engine) |
+//! | `r` + delay ms | reason, `1` if `Retry-After` asked for the wait, else `0` | reconnecting after the delay (engine) |
 //! | `f` + reason | `1` if retries ran out, else `0` | failed for good (engine) |
 //! | `s` + limit | | an event over `limit` bytes was skipped |
 //! | `i` + limit | | an event whose id is over `limit` bytes was skipped |

@@ -29,7 +29,8 @@ pub mod tag {
     pub const COMMENT: char = 'k';
     /// `t` + milliseconds: a valid `retry:` field.
     pub const RETRY: char = 't';
-    /// `r` + delay, reason: reconnecting after the delay.
+    /// `r` + delay, reason, whether `Retry-After` asked for the wait: reconnecting after
+    /// the delay.
     pub const RECONNECT: char = 'r';
     /// `f` + reason, whether retries ran out: failed for good.
     pub const FAILED: char = 'f';

@@ -121,7 +121,8 @@ struct State {
     held_request: Option<String>,
     /// Why the engine was last suspended.
     suspended_by: Suspension,
-    /// The running reconnect delay is a `Retry-After` header's, which waking keeps.
+    /// The engine said the running reconnect delay is one the server asked for
+    /// (`Retry-After`), which waking keeps.
     retry_after_wait: bool,
     /// The `online`, `offline` and `visibilitychange` listeners, until close.
     watch: Option<Watch>,
@@ -300,14 +301,10 @@ fn run_actions(shared: &Rc<Shared>) {
                 drop(state);
                 shared.listener.comment(text);
             }
-            Action::Reconnecting { delay_ms, reason } => {
+            Action::Reconnecting { delay_ms, reason, retry_after } => {
                 state.abandon_request();
                 state.failed_body = state.failure.as_ref().and_then(|(_, body, _)| body.clone());
-                state.retry_after_wait = state.failure.as_ref().is_some_and(|(response, _, _)| {
-                    response
-                        .as_ref()
-                        .is_some_and(|response| response.headers().has("retry-after").unwrap_or(false))
-                });
+                state.retry_after_wait = retry_after;
                 let timer_owner = shared.clone();
                 // Delays are clamped to MAX_TIMER_MS by the engine, so they fit in u32.
                 let delay = u32::try_from(delay_ms).unwrap_or(u32::MAX);
@@ -484,11 +481,7 @@ async fn prepare_request(
     }
     let mut url = config.url.clone();
     match policy::place_last_event_id(last_event_id, config.last_event_id_param.as_deref()) {
-        LastEventIdPlacement::Query { name, value } => {
-            let with_id = web_sys::Url::new(&url)?;
-            with_id.search_params().set(name, value);
-            url = with_id.href();
-        }
+        LastEventIdPlacement::Query { name, value } => url = policy::url_with_query(&url, &[(name, value)]),
         LastEventIdPlacement::Header(value) => {
             headers.set("last-event-id", &policy::last_event_id_header(value, state.header_chars))?;
         }

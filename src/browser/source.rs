@@ -28,6 +28,7 @@ use crate::engine::{Engine, ReadyState, Reason};
 use crate::event::{Error, FailedResponse, MessageEvent, SseEvent};
 use crate::fetch::{self, ErrorReport, Listener, RequestConfig, Trouble};
 use crate::parser::{Event, ParseError};
+use crate::policy;
 use futures_core::Stream;
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
@@ -81,7 +82,8 @@ pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error>
     Ok(EventSource { handle: EventSourceHandle { shared } })
 }
 
-/// Resolves `url` against the page (or worker) location and merges `query`.
+/// Resolves `url` against the page (or worker) location and sets the parameters of `query`
+/// (by the core's rule: the others keep their bytes as written).
 fn resolve_url(url: &str, query: &[(String, String)]) -> Result<String, Error> {
     let base = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location"))
         .ok()
@@ -92,14 +94,7 @@ fn resolve_url(url: &str, query: &[(String, String)]) -> Result<String, Error> {
         None => web_sys::Url::new(url),
     }
     .map_err(|_| Error::InvalidUrl(url.into()))?;
-    let params = parsed.search_params();
-    for (name, _) in query {
-        params.delete(name);
-    }
-    for (name, value) in query {
-        params.append(name, value);
-    }
-    Ok(parsed.href())
+    Ok(policy::url_with_query(&parsed.href(), query))
 }
 
 struct SourceShared {

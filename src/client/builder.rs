@@ -218,7 +218,8 @@ impl EventSourceBuilder {
         self
     }
 
-    /// Adds a query parameter to the URL (replacing one of the same name).
+    /// Adds a query parameter to the URL (replacing those of the same name; the URL's other
+    /// parameters go as written, see [`policy::url_with_query`](crate::policy::url_with_query)).
     ///
     /// ```
     /// use wasm_eventsource::EventSourceBuilder;
@@ -316,7 +317,8 @@ impl EventSourceBuilder {
     /// Sends the last event ID as the query parameter `name` instead of the
     /// `Last-Event-ID` header. A cross-origin request with that header needs a CORS
     /// preflight the server must allow; with the parameter it needs none, like the
-    /// browser's own `EventSource`.
+    /// browser's own `EventSource`. The id replaces any parameter of that name and the
+    /// URL's other parameters go as written ([`policy::url_with_query`](crate::policy::url_with_query)).
     ///
     /// ```
     /// use wasm_eventsource::EventSourceBuilder;

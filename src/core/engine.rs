@@ -185,6 +185,11 @@ pub enum Action {
         delay_ms: u64,
         /// What went wrong.
         reason: Reason,
+        /// Whether the server asked for this wait: the failed response's `Retry-After`
+        /// gave a delay of more than zero. The transport keeps such a wait when the
+        /// network comes back or the page is shown (see `policy::on_change`), instead of
+        /// cutting it short.
+        retry_after: bool,
     },
     /// The connection failed for good: `readyState` is CLOSED; abort any request still
     /// running and fire `error`. Nothing follows.
@@ -367,7 +372,9 @@ impl Engine {
             self.parser.end_stream();
             let delay_ms = self.next_delay_ms(None);
             self.phase = Phase::Waiting;
-            self.actions.push_back(Action::Reconnecting { delay_ms, reason: Reason::Suspended });
+            let reconnecting =
+                Action::Reconnecting { delay_ms, reason: Reason::Suspended, retry_after: false };
+            self.actions.push_back(reconnecting);
         }
     }
 
@@ -402,7 +409,8 @@ impl Engine {
         let delay_ms = self.next_delay_ms(retry_after_ms);
         self.failed_attempts = self.failed_attempts.saturating_add(1);
         self.phase = Phase::Waiting;
-        self.actions.push_back(Action::Reconnecting { delay_ms, reason });
+        let retry_after = retry_after_ms.is_some_and(|ms| ms > 0);
+        self.actions.push_back(Action::Reconnecting { delay_ms, reason, retry_after });
     }
 
     fn fail(&mut self, reason: Reason, retries_exhausted: bool) {

@@ -1,5 +1,5 @@
 //! Request decisions that need no I/O, shared by every transport: where the last event ID
-//! goes and the header value that carries it, the origin a message reports, how long a
+//! goes and the header value or query parameter that carries it, the origin a message reports, how long a
 //! stall timer still has to wait, and what going offline or hidden does to a connection.
 //!
 //! The transports (the browser's `fetch()` one, the native one) only carry these out, so
@@ -15,9 +15,9 @@ pub enum LastEventIdPlacement<'a> {
     Nowhere,
     /// The `Last-Event-ID` header, with this value (sent as its UTF-8 bytes).
     Header(&'a str),
-    /// The query parameter `name` (replacing one of that name), with this value. A
-    /// cross-origin request with the header needs a CORS preflight; with a parameter it
-    /// needs none, as with the browser's own `EventSource`.
+    /// The query parameter `name` (replacing those of that name, see [`url_with_query`]),
+    /// with this value. A cross-origin request with the header needs a CORS preflight;
+    /// with a parameter it needs none, as with the browser's own `EventSource`.
     Query {
         /// The parameter's name.
         name: &'a str,
@@ -44,6 +44,58 @@ pub fn place_last_event_id<'a>(last_event_id: &'a str, param: Option<&'a str>) -
         Some(name) => LastEventIdPlacement::Query { name, value: last_event_id },
         None => LastEventIdPlacement::Header(last_event_id),
     }
+}
+
+/// `url` with each `(name, value)` of `params` as a query parameter, for the last event ID
+/// (`last_event_id_param`) and the builder's own parameters.
+///
+/// Each parameter replaces those of its name (compared after decoding, so `a%62` is `ab`)
+/// and is appended form-encoded (`application/x-www-form-urlencoded`: a space is `+`,
+/// `*-._` and ASCII letters and digits stay, every other byte of the UTF-8 is `%XX`). The
+/// other parameters keep their bytes as written (`a=b%20c` is not rewritten `a=b+c`, nor
+/// `x` as `x=`, as `URLSearchParams` would), empty ones (`&&`) are dropped, and a fragment
+/// stays after the query. `url` is an absolute URL as a URL parser serialises it; with no
+/// `params` it is returned as it is.
+///
+/// ```
+/// use wasm_eventsource::policy::url_with_query;
+///
+/// assert_eq!(
+///     url_with_query("https://example.com/sse?a=b%20c&x&lastEventId=1#top", &[("lastEventId", "é 1&2")]),
+///     "https://example.com/sse?a=b%20c&x&lastEventId=%C3%A9+1%262#top"
+/// );
+/// ```
+pub fn url_with_query<N: AsRef<str>, V: AsRef<str>>(url: &str, params: &[(N, V)]) -> String {
+    if params.is_empty() {
+        return url.into();
+    }
+    let (before_fragment, fragment) = url.split_once('#').map_or((url, None), |(at, tail)| (at, Some(tail)));
+    let (path, query) = before_fragment.split_once('?').unwrap_or((before_fragment, ""));
+    let replaced = |segment: &&str| {
+        form_urlencoded::parse(segment.as_bytes())
+            .next()
+            .is_some_and(|(name, _)| params.iter().any(|(replaced, _)| replaced.as_ref() == name))
+    };
+    let mut out = String::with_capacity(url.len() + 16 * params.len());
+    out.push_str(path);
+    out.push('?');
+    for segment in query.split('&').filter(|segment| !segment.is_empty()).filter(|segment| !replaced(segment))
+    {
+        out.push_str(segment);
+        out.push('&');
+    }
+    for (name, value) in params {
+        out.extend(form_urlencoded::byte_serialize(name.as_ref().as_bytes()));
+        out.push('=');
+        out.extend(form_urlencoded::byte_serialize(value.as_ref().as_bytes()));
+        out.push('&');
+    }
+    out.pop(); // the last '&'
+    if let Some(fragment) = fragment {
+        out.push('#');
+        out.push_str(fragment);
+    }
+    out
 }
 
 /// The origin of an absolute URL as the web serialises it (`scheme://host[:port]`): scheme

@@ -183,7 +183,8 @@ impl Connection {
                     self.out.message(&named, &data, &id);
                 }
                 Action::Comment(_) => {}
-                Action::Reconnecting { delay_ms, reason } => {
+                // No network or page events natively: nothing cuts a wait short.
+                Action::Reconnecting { delay_ms, reason, retry_after: _ } => {
                     let cause = self.error_of(reason);
                     if let Error::Status(response) | Error::NotEventStream(response) = &cause {
                         self.failed_body = Some(response.body.clone());

@@ -4,10 +4,9 @@
 
 use crate::builder::{Body, EventSourceBuilder, HeadersFn};
 use crate::event::Error;
-use crate::policy::{LastEventIdPlacement, place_last_event_id};
+use crate::policy::{LastEventIdPlacement, place_last_event_id, url_with_query};
 use reqwest::header::{ACCEPT, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, Method, Url};
-use url::form_urlencoded;
 
 /// The request every attempt of one source sends, checked.
 pub(super) struct RequestConfig {
@@ -24,11 +23,12 @@ impl RequestConfig {
     /// Checks the builder's URL (it must be absolute: there is no page to resolve against),
     /// method and headers.
     pub(super) fn new(builder: &EventSourceBuilder) -> Result<RequestConfig, Error> {
-        let mut url = Url::parse(&builder.url).map_err(|_| Error::InvalidUrl(builder.url.clone()))?;
+        let invalid = || Error::InvalidUrl(builder.url.clone());
+        let url = Url::parse(&builder.url).map_err(|_| invalid())?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(Error::InvalidUrl(builder.url.clone()));
+            return Err(invalid());
         }
-        set_query(&mut url, &builder.query);
+        let url = with_query(url, &builder.query).ok_or_else(invalid)?;
         let method = builder.request_method()?;
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::InvalidRequest(format!("{method:?} is not an HTTP method")))?;
@@ -59,7 +59,8 @@ impl RequestConfig {
         let mut url = self.url.clone();
         match place_last_event_id(last_event_id, self.last_event_id_param.as_deref()) {
             LastEventIdPlacement::Query { name, value } => {
-                set_query(&mut url, &[(name.into(), value.into())])
+                url = with_query(url, &[(name, value)])
+                    .ok_or_else(|| format!("the last event ID {value:?} cannot be in the URL"))?;
             }
             LastEventIdPlacement::Header(value) => {
                 // Header values are bytes: the id goes as its UTF-8, as browsers send it.
@@ -90,24 +91,12 @@ fn set_headers(headers: &mut HeaderMap, pairs: &[(String, String)]) -> Result<()
     Ok(())
 }
 
-/// Sets query parameters on `url`: each replaces those of the same name, as the browser
-/// transport's `URLSearchParams` does. The other parameters keep their bytes as written.
-fn set_query(url: &mut Url, params: &[(String, String)]) {
+/// `url` with the query parameters set by the core's rule ([`url_with_query`]): each
+/// replaces those of its name, and the other parameters keep their bytes as written.
+/// `None` only if the result did not parse, which a valid `url` cannot cause.
+fn with_query<N: AsRef<str>, V: AsRef<str>>(url: Url, params: &[(N, V)]) -> Option<Url> {
     if params.is_empty() {
-        return;
+        return Some(url);
     }
-    let replaced = |segment: &str| {
-        form_urlencoded::parse(segment.as_bytes())
-            .next()
-            .is_some_and(|(name, _)| params.iter().any(|(replaced, _)| *replaced == name))
-    };
-    let kept: Vec<&str> = url
-        .query()
-        .unwrap_or_default()
-        .split('&')
-        .filter(|segment| !segment.is_empty() && !replaced(segment))
-        .collect();
-    let mut query = form_urlencoded::Serializer::new(kept.join("&"));
-    query.extend_pairs(params);
-    url.set_query(Some(&query.finish()));
+    Url::parse(&url_with_query(url.as_str(), params)).ok()
 }

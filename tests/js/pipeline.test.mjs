@@ -126,7 +126,7 @@ test('an input with nothing to report gives an empty batch, not the last one', (
 test('a retry field stays in the engine: it sends no token, and sets the next delay', () => {
   const e = opened();
   assert.equal(t(chunk(e, encoder.encode('retry: 250\ndata: x\n\n'))), 'mx');
-  assert.deepEqual(t(e.end()).split('\r'), ['r250', 'ended']);
+  assert.deepEqual(t(e.end()).split('\r'), ['r250', 'ended', '0']);
 });
 
 test('a character split across chunks comes out whole', () => {
@@ -141,7 +141,7 @@ test('a character split across chunks comes out whole', () => {
 test('comments, skipped events, reconnects and failures are encoded', () => {
   const e = opened({ maxEventSize: 12 });
   assert.equal(t(chunk(e, encoder.encode(': hi\nretry: 250\ndata: far too long\n\ndata: ok\n\n'))), 'khi\rs12\rmok');
-  assert.equal(t(e.end()), 'r250\rended');
+  assert.equal(t(e.end()), 'r250\rended\r0');
   assert.equal(t(e.retryTimer()), 'c');
   assert.equal(t(e.response(404, 'text/plain', undefined, Date.now())), 'fstatus\r0');
 });
@@ -149,10 +149,14 @@ test('comments, skipped events, reconnects and failures are encoded', () => {
 test('Retry-After is honoured for a status the policy retries', () => {
   const e = engine({ retryOnStatus: [503] });
   e.connect();
-  assert.equal(t(e.response(503, undefined, '5', Date.now())), 'r5000\rstatus');
+  assert.equal(t(e.response(503, undefined, '5', Date.now())), 'r5000\rstatus\r1', 'a wait the server asked for');
   const now = Date.UTC(2026, 0, 1);
   assert.equal(t(e.retryTimer()), 'c');
-  assert.equal(t(e.response(503, undefined, new Date(now + 9000).toUTCString(), now)), 'r9000\rstatus');
+  assert.equal(t(e.response(503, undefined, new Date(now + 9000).toUTCString(), now)), 'r9000\rstatus\r1');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(503, undefined, 'soon', now)), 'r4000\rstatus\r0', 'an unreadable Retry-After asks for nothing');
+  assert.equal(t(e.retryTimer()), 'c');
+  assert.equal(t(e.response(503, undefined, new Date(now - 9000).toUTCString(), now)), 'r8000\rstatus\r0', 'nor a date past');
 });
 
 test('max retries ends in a failure that says so', () => {
@@ -174,15 +178,15 @@ test('text and statuses cross whole through the argument buffer', () => {
   assert.equal(t(engine({ lastEventId: 'é☃😀' }).connect()), 'cé☃😀');
   const e = engine({ retryOnStatus: [500, 503, 599] });
   e.connect();
-  assert.equal(t(e.response(599, 'text/plain', '7', Date.now())), 'r7000\rstatus');
+  assert.equal(t(e.response(599, 'text/plain', '7', Date.now())), 'r7000\rstatus\r1');
   assert.equal(t(e.retryTimer()), 'c');
-  assert.equal(t(e.response(500, undefined, undefined, Date.now())), 'r2000\rstatus', 'the second retry');
+  assert.equal(t(e.response(500, undefined, undefined, Date.now())), 'r2000\rstatus\r0', 'the second retry');
   assert.equal(t(e.retryTimer()), 'c');
   assert.equal(t(e.response(200, 'text/event-stream; charset=utf-8', '3', Date.now())), 'o');
   const bare = engine();
   bare.connect();
   assert.equal(t(bare.response(200, null, null, Date.now())), 'fcontent-type\r0', 'null is no header');
-  assert.equal(t(e.end()), 'r1000\rended', 'the Retry-After of a good response is not kept');
+  assert.equal(t(e.end()), 'r1000\rended\r0', 'the Retry-After of a good response is not kept');
   assert.equal(t(e.retryTimer()), 'c');
   assert.equal(t(e.response(502, 'text/event-stream', undefined, Date.now())), 'fstatus\r0', '502 is not listed');
 });
@@ -292,7 +296,7 @@ test("JavaScript's default reconnection time is the engine's", () => {
   const e = new Engine({ jitter: 0, seed: 7 });
   e.connect();
   e.response(200, 'text/event-stream', undefined, Date.now());
-  assert.equal(t(e.end()), `r${DEFAULT_RECONNECT_MS}\rended`);
+  assert.equal(t(e.end()), `r${DEFAULT_RECONNECT_MS}\rended\r0`);
 });
 
 test('an id that moves with no message is told at the end of its chunk', () => {

@@ -65,7 +65,9 @@ async fn record(
 ) -> (usize, Vec<u8>, Method, axum::http::HeaderMap) {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 64 * 1024 * 1024).await.map(|b| b.to_vec()).unwrap_or_default();
-    let entry = describe(&parts.method, &parts.headers, params);
+    let mut entry = describe(&parts.method, &parts.headers, params);
+    // The query as the client wrote it, for the tests of where the last event ID goes.
+    entry["query"] = parts.uri.query().map_or(serde_json::Value::Null, |query| query.into());
     let number = log.record(params.text("key"), entry);
     (number, body, parts.method, parts.headers)
 }

@@ -1,0 +1,21 @@
+// The URL of the JavaScript class's requests with lastEventIdParam (js/connection.js) follows
+// the same vectors as the Rust core's rule (src/core/policy.rs, tested in tests/policy.rs):
+// the class sends its first request before the wasm module loads, so it keeps a copy of the rule.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+
+import { urlWithParam } from '../../js/connection.js';
+
+const { cases } = JSON.parse(await readFile(new URL('../common/last-event-id-url.json', import.meta.url), 'utf8'));
+
+test('the last event ID parameter URL matches the vectors the Rust core is held to', () => {
+  assert.ok(cases.length >= 12);
+  for (const { url, name, id, want } of cases) {
+    assert.equal(urlWithParam(url, name, id), want, `${JSON.stringify(name)}=${JSON.stringify(id)} on ${url}`);
+  }
+});
+
+test('an id with a lone surrogate goes as U+FFFD, as its UTF-8 would', () => {
+  assert.equal(urlWithParam('https://example.com/', 'id', 'a\ud800'), 'https://example.com/?id=a%EF%BF%BD');
+});
