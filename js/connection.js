@@ -7,7 +7,7 @@ import { DEFLATED_WASM } from '../pkg/wasm_inline.js';
 import { inflate } from './inline.js';
 import { Engine } from './handles.js';
 import { reportException } from './listeners.js';
-import { DEFAULT_RECONNECT_MS } from './options.js';
+import { DEFAULT_RECONNECT_MS, urlWithQuery } from './options.js';
 import { SKIPPED_REASONS, TAG, feedChunk, firstTag, walkTokens } from './tokens.js';
 import { instantiate, loadWasm, setWasmLoader } from './wasm.js';
 
@@ -55,57 +55,6 @@ export function headerValue(text, charsAsUtf8 = headersGoOutAsUtf8) {
   let out = '';
   for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
   return out;
-}
-
-/** The bytes application/x-www-form-urlencoded keeps as they are: `*-._`, ASCII letters and digits. */
-const FORM_UNRESERVED = /^[*\-.0-9A-Z_a-z]$/;
-const formUnreserved = (byte) => byte < 0x80 && FORM_UNRESERVED.test(String.fromCharCode(byte));
-
-/** `text` form-encoded: a space is `+`, other bytes of its UTF-8 but the unreserved are `%XX`. */
-function formEncode(text) {
-  let out = '';
-  for (const byte of new TextEncoder().encode(text)) {
-    if (formUnreserved(byte)) out += String.fromCharCode(byte);
-    else if (byte === 0x20) out += '+';
-    else out += `%${byte < 0x10 ? '0' : ''}${byte.toString(16).toUpperCase()}`;
-  }
-  return out;
-}
-
-/** The decoded name of a query segment: `+` is a space, `%XX` a byte (else kept), then UTF-8 (lossy). */
-function formDecodedName(segment) {
-  const equals = segment.indexOf('=');
-  const bytes = new TextEncoder().encode((equals < 0 ? segment : segment.slice(0, equals)).replaceAll('+', ' '));
-  const decoded = [];
-  for (let at = 0; at < bytes.length; at++) {
-    const digits = bytes[at] === 0x25 ? String.fromCharCode(bytes[at + 1] ?? 0, bytes[at + 2] ?? 0) : '';
-    if (/^[0-9A-Fa-f]{2}$/.test(digits)) {
-      decoded.push(parseInt(digits, 16));
-      at += 2;
-    } else {
-      decoded.push(bytes[at]);
-    }
-  }
-  return new TextDecoder().decode(new Uint8Array(decoded));
-}
-
-/**
- * `url` (absolute, as the URL parser serialises it) with the query parameter `name` set to
- * `value`: parameters of that name (compared decoded) are dropped, the others keep their
- * bytes as written (`searchParams.set` would rewrite `a=b%20c` as `a=b+c` and `x` as `x=`),
- * empty ones go, the parameter is appended form-encoded and a fragment stays last. The same
- * rule as the Rust core's `policy::url_with_query`; both are held to
- * tests/common/last-event-id-url.json.
- */
-export function urlWithParam(url, name, value) {
-  const hash = url.indexOf('#');
-  const beforeFragment = hash < 0 ? url : url.slice(0, hash);
-  const question = beforeFragment.indexOf('?');
-  const kept = question < 0 ? [] : beforeFragment.slice(question + 1).split('&');
-  const query = kept.filter((segment) => segment !== '' && formDecodedName(segment) !== name);
-  query.push(`${formEncode(name)}=${formEncode(value)}`);
-  const path = question < 0 ? beforeFragment : beforeFragment.slice(0, question);
-  return `${path}?${query.join('&')}${hash < 0 ? '' : url.slice(hash)}`;
 }
 
 /**
@@ -316,7 +265,7 @@ async function sendRequest(options, lastEventId, signal, current, onSend) {
   if (lastEventId && options.lastEventIdParam) {
     // A query parameter instead of the header: a cross-origin request stays simple
     // (no CORS preflight), as the native client's reconnects are.
-    url = urlWithParam(url, options.lastEventIdParam, lastEventId);
+    url = urlWithQuery(url, [[options.lastEventIdParam, lastEventId]]);
   } else if (lastEventId) {
     headers.set('last-event-id', headerValue(lastEventId));
   }

@@ -62,7 +62,10 @@ export interface EventSourceInit {
   method?: string;
   /** The request body, sent on every (re)connect. */
   body?: BodySource;
-  /** Query parameters merged into the URL (replacing ones of the same name). */
+  /**
+   * Query parameters added to the URL, form-encoded; they replace ones of the same name, and
+   * the URL's other parameters keep their bytes as written.
+   */
   params?: Record<string, string> | URLSearchParams | ReadonlyArray<readonly [string, string]>;
   /** Reconnect pacing. */
   retry?: RetryOptions;
