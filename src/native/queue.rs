@@ -26,6 +26,14 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
 use tokio::task::AbortHandle;
 
+/// The text capacity a batch keeps when it is emptied: a burst of large messages must not
+/// hold its memory for the life of the source.
+const TEXT_CAPACITY_KEPT: usize = 64 * 1024;
+
+/// The item capacity a batch keeps when it is emptied (a burst can queue `max_queued`
+/// items and more).
+const ITEM_CAPACITY_KEPT: usize = 1024;
+
 /// One item of the stream.
 pub(super) type Item = Result<SseEvent, Error>;
 
@@ -79,9 +87,12 @@ impl Batch {
         self.items.len()
     }
 
+    /// Empties the batch, keeping at most a bounded capacity for the next one.
     fn clear(&mut self) {
         self.items.clear();
+        self.items.shrink_to(ITEM_CAPACITY_KEPT);
         self.text.clear();
+        self.text.shrink_to(TEXT_CAPACITY_KEPT);
     }
 
     /// Moves `other`'s items to the end of this batch (leaving `other` empty, its buffers
@@ -100,7 +111,7 @@ impl Batch {
             }
             other => other,
         }));
-        other.text.clear();
+        other.clear();
     }
 }
 
@@ -389,5 +400,27 @@ mod tests {
         out.message("", "five", "5");
         shared.publish(&mut out, ReadyState::Open, "5");
         assert_eq!(take(&shared, &mut consumer), [message("message", "five", "5", "http://b.test")]);
+    }
+
+    #[test]
+    fn a_burst_of_large_messages_does_not_keep_its_memory() {
+        let shared = Shared::new(100, String::new());
+        let mut consumer = Consumer::default();
+        let mut out = Batch::default();
+        let large = "x".repeat(1 << 20);
+        for _ in 0..8 {
+            out.message("", &large, "");
+        }
+        shared.publish(&mut out, ReadyState::Open, "");
+        assert_eq!(take(&shared, &mut consumer).len(), 8);
+        out.message("", "small", "");
+        shared.publish(&mut out, ReadyState::Open, "");
+        assert_eq!(take(&shared, &mut consumer).len(), 1);
+        // Both buffers went through both sides since the burst.
+        let queue = shared.lock();
+        for text in [&out.text, &consumer.batch.text, &queue.items.text] {
+            assert!(text.capacity() <= super::TEXT_CAPACITY_KEPT, "{} bytes kept", text.capacity());
+        }
+        assert!(consumer.batch.items.capacity() <= super::ITEM_CAPACITY_KEPT);
     }
 }
