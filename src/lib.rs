@@ -115,7 +115,7 @@ mod native;
 pub mod server;
 
 // The hooks for Leptos and Yew.
-#[cfg(feature = "yew")]
+#[cfg(any(feature = "leptos", feature = "yew"))]
 #[path = "hooks/history.rs"]
 mod history;
 #[cfg(any(feature = "leptos", feature = "yew"))]

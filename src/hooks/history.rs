@@ -1,10 +1,10 @@
-//! [`History`]: the messages the Yew hook keeps, as snapshots that share one append-only
-//! buffer, so a new message costs O(1) (amortized) however long the history is, while
-//! every render keeps the snapshot it was given.
+//! [`History`]: the messages the Leptos and Yew hooks keep, as snapshots that share one
+//! append-only buffer, so a new message costs O(1) (amortized) however long the history is,
+//! while every render keeps the snapshot it was given, and taking a snapshot (a Leptos
+//! signal's `get()`) copies no message.
 
-use std::cell::OnceCell;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
 
 /// The smallest buffer a history allocates.
 const MIN_CAPACITY: usize = 16;
@@ -29,7 +29,7 @@ const MIN_CAPACITY: usize = 16;
 /// # fn main() {}
 /// ```
 pub struct History<T> {
-    buffer: Rc<[OnceCell<T>]>,
+    buffer: Arc<[OnceLock<T>]>,
     /// The window of `buffer` this snapshot shows: every slot in it is filled.
     start: usize,
     end: usize,
@@ -38,7 +38,7 @@ pub struct History<T> {
 impl<T> History<T> {
     /// An empty history.
     pub fn new() -> Self {
-        History { buffer: Rc::new([]), start: 0, end: 0 }
+        History { buffer: Arc::new([]), start: 0, end: 0 }
     }
 
     /// How many messages it holds.
@@ -53,20 +53,20 @@ impl<T> History<T> {
 
     /// The messages, oldest first.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> {
-        self.window().iter().filter_map(OnceCell::get)
+        self.window().iter().filter_map(OnceLock::get)
     }
 
     /// The `index`th message (0 is the oldest kept).
     pub fn get(&self, index: usize) -> Option<&T> {
-        self.window().get(index).and_then(OnceCell::get)
+        self.window().get(index).and_then(OnceLock::get)
     }
 
     /// The newest message.
     pub fn last(&self) -> Option<&T> {
-        self.window().last().and_then(OnceCell::get)
+        self.window().last().and_then(OnceLock::get)
     }
 
-    fn window(&self) -> &[OnceCell<T>] {
+    fn window(&self) -> &[OnceLock<T>] {
         self.buffer.get(self.start..self.end).unwrap_or_default()
     }
 }
@@ -89,13 +89,13 @@ impl<T: Clone> History<T> {
         let survivors = self.buffer.get(start..self.end).unwrap_or_default();
         let len = survivors.len() + 1;
         let capacity = (2 * len).max(MIN_CAPACITY);
-        let buffer: Rc<[OnceCell<T>]> = survivors
+        let buffer: Arc<[OnceLock<T>]> = survivors
             .iter()
-            .filter_map(OnceCell::get)
+            .filter_map(OnceLock::get)
             .cloned()
             .chain(std::iter::once(item))
-            .map(OnceCell::from)
-            .chain(std::iter::repeat_with(OnceCell::new))
+            .map(OnceLock::from)
+            .chain(std::iter::repeat_with(OnceLock::new))
             .take(capacity)
             .collect();
         History { buffer, start: 0, end: len }
@@ -117,7 +117,7 @@ impl<T> Default for History<T> {
 impl<T: PartialEq> PartialEq for History<T> {
     fn eq(&self, other: &Self) -> bool {
         let same_window =
-            Rc::ptr_eq(&self.buffer, &other.buffer) && self.start == other.start && self.end == other.end;
+            Arc::ptr_eq(&self.buffer, &other.buffer) && self.start == other.start && self.end == other.end;
         same_window || (self.len() == other.len() && self.iter().eq(other.iter()))
     }
 }
@@ -145,6 +145,13 @@ mod tests {
 
     fn items(history: &History<u32>) -> Vec<u32> {
         history.iter().copied().collect()
+    }
+
+    #[test]
+    fn a_history_of_shareable_messages_can_live_in_a_leptos_signal() {
+        // Leptos's `signal()` needs its value `Send + Sync`.
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<History<String>>();
     }
 
     #[test]

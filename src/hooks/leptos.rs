@@ -16,7 +16,7 @@
 //!     let feed = use_event_source("/ticks", UseEventSourceOptions::new().history(20));
 //!     view! {
 //!         <p>{move || format!("{:?}", feed.ready_state.get())}</p>
-//!         <ul>{move || feed.messages.get().into_iter().map(|m| view! { <li>{m.data}</li> }).collect_view()}</ul>
+//!         <ul>{move || feed.messages.get().iter().map(|m| view! { <li>{m.data.clone()}</li> }).collect_view()}</ul>
 //!         <button on:click=move |_| feed.close()>"Stop"</button>
 //!     }
 //! }
@@ -28,6 +28,8 @@ use crate::event::Error;
 use crate::hooks::UseEventSourceOptions;
 use ::leptos::prelude::*;
 
+pub use crate::history::History;
+
 /// What [`use_event_source`] gives a component. It is `Copy`: pass it around freely.
 pub struct UseEventSourceReturn<T: Send + Sync + 'static> {
     /// Connecting, open or closed.
@@ -35,8 +37,9 @@ pub struct UseEventSourceReturn<T: Send + Sync + 'static> {
     /// The latest message.
     pub message: Signal<Option<T>>,
     /// The newest messages, oldest first, as many as the options' `history` (all of the
-    /// stream's with `history_unbounded`).
-    pub messages: Signal<Vec<T>>,
+    /// stream's with `history_unbounded`). A [`History`] snapshot: `get()` copies no
+    /// message, and a new message costs O(1) however long the history is.
+    pub messages: Signal<History<T>>,
     /// The latest error: a lost connection (cleared when it reopens), a failure, or a
     /// message the decoder refused.
     pub error: Signal<Option<Error>>,
@@ -105,11 +108,12 @@ struct Controls {
 /// ```no_run
 /// # use ::leptos::prelude::*;
 /// # use wasm_eventsource::hooks::UseEventSourceOptions;
-/// # use wasm_eventsource::leptos::use_event_source;
+/// # use wasm_eventsource::leptos::{History, use_event_source};
 /// let (room, set_room) = signal("/rooms/1".to_string());
 /// let feed = use_event_source(room, UseEventSourceOptions::new().decode(|m| Ok(m.data)));
 /// set_room.set("/rooms/2".to_string()); // reconnects
 /// # let _: Option<String> = feed.messages.get_untracked().last().cloned();
+/// # let _: usize = feed.messages.with_untracked(History::len);
 /// ```
 pub fn use_event_source<T>(
     url: impl Into<Signal<String>>,
@@ -121,7 +125,7 @@ where
     let url = url.into();
     let (ready_state, set_ready_state) = signal(ReadyState::Closed);
     let (message, set_message) = signal(None::<T>);
-    let (messages, set_messages) = signal(Vec::<T>::new());
+    let (messages, set_messages) = signal(History::<T>::new());
     let (error, set_error) = signal(None::<Error>);
     let setters = Setters {
         ready_state: set_ready_state,
@@ -145,7 +149,7 @@ where
 struct Setters<T: Send + Sync + 'static> {
     ready_state: WriteSignal<ReadyState>,
     message: WriteSignal<Option<T>>,
-    messages: WriteSignal<Vec<T>>,
+    messages: WriteSignal<History<T>>,
     error: WriteSignal<Option<Error>>,
 }
 
@@ -160,11 +164,11 @@ impl<T: Send + Sync + 'static> Copy for Setters<T> {}
 /// The browser side: connections driven by an effect on the URL.
 #[cfg(target_arch = "wasm32")]
 mod live {
-    use super::{Controls, Setters};
+    use super::{Controls, History, Setters};
     use crate::builder::EventSourceBuilder;
     use crate::engine::ReadyState;
     use crate::event::SseEvent;
-    use crate::hooks::{Step, UseEventSourceOptions, push_bounded};
+    use crate::hooks::{Step, UseEventSourceOptions};
     use crate::source::EventSourceHandle;
     use ::leptos::prelude::*;
     use std::cell::{Cell, RefCell};
@@ -219,7 +223,7 @@ mod live {
                 let url = url.get();
                 if previous.is_some_and(|previous| previous != url) {
                     // A new stream starts a new history.
-                    set.messages.try_set(Vec::new());
+                    set.messages.try_set(History::new());
                     set.message.try_set(None);
                     set.error.try_set(None);
                 }
@@ -283,7 +287,7 @@ mod live {
                         Step::Ignore => {}
                         Step::Keep(value) => {
                             let limit = options.history_limit();
-                            set.messages.try_update(|list| push_bounded(list, value.clone(), limit));
+                            set.messages.try_update(|list| *list = list.pushed(value.clone(), limit));
                             set.message.try_set(Some(value));
                         }
                         Step::Report(error) => {

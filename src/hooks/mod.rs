@@ -234,20 +234,8 @@ pub(crate) enum Step<T> {
     Stop(Error),
 }
 
-/// Appends `item` to `list`, keeping only the newest `limit` items (all with `None`).
-#[cfg(feature = "leptos")]
-#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
-pub(crate) fn push_bounded<T>(list: &mut Vec<T>, item: T, limit: Option<usize>) {
-    list.push(item);
-    if let Some(excess) = limit.and_then(|limit| list.len().checked_sub(limit)) {
-        list.drain(..excess);
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    #[cfg(feature = "leptos")]
-    use super::push_bounded;
     use super::{DecodeErrorPolicy, Step, UseEventSourceOptions};
     use crate::event::{Error, MessageEvent};
 
@@ -264,23 +252,12 @@ mod tests {
         message.data.parse().map_err(|_| format!("not a number: {}", message.data))
     }
 
-    #[cfg(feature = "leptos")]
-    #[test]
-    fn history_keeps_the_newest() {
-        let mut list = Vec::new();
-        for n in 0..10 {
-            push_bounded(&mut list, n, Some(3));
-        }
-        assert_eq!(list, [7, 8, 9]);
-    }
-
-    #[cfg(feature = "leptos")]
     #[test]
     fn history_unbounded_keeps_every_message() {
         let options = UseEventSourceOptions::new().history(3).history_unbounded();
-        let mut list = Vec::new();
+        let mut list = crate::history::History::new();
         for n in 0..1_000 {
-            push_bounded(&mut list, n, options.history_limit());
+            list = list.pushed(n, options.history_limit());
         }
         assert_eq!(list.len(), 1_000);
         assert_eq!(UseEventSourceOptions::new().history_limit(), Some(100), "the default");

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_eventsource::engine::ReadyState;
 use wasm_eventsource::hooks::{DecodeErrorPolicy, UseEventSourceOptions};
-use wasm_eventsource::leptos::use_event_source;
+use wasm_eventsource::leptos::{History, use_event_source};
 
 fn state_name(state: ReadyState) -> &'static str {
     match state {
@@ -26,9 +26,9 @@ fn Counter(url: ReadSignal<String>, label: ReadSignal<u32>) -> impl IntoView {
     let feed = use_event_source(url, options);
     view! {
         <p>"State: " <span class="state">{move || state_name(feed.ready_state.get())}</span>
-           " · received " <span class="count">{move || feed.messages.with(Vec::len)}</span></p>
+           " · received " <span class="count">{move || feed.messages.with(History::len)}</span></p>
         <ol class="messages">
-            {move || feed.messages.get().into_iter().map(|m| view! { <li>{m.data}</li> }).collect_view()}
+            {move || feed.messages.get().iter().map(|m| view! { <li>{m.data.clone()}</li> }).collect_view()}
         </ol>
     }
 }
@@ -72,7 +72,7 @@ fn Ticks(class: &'static str, policy: DecodeErrorPolicy) -> impl IntoView {
         <div class=class>
             <p>{format!("{policy:?}: ")} <span class="state">{move || state_name(feed.ready_state.get())}</span>
                " " <span class="error">{move || feed.error.get().map(|e| e.to_string())}</span></p>
-            <ol>{move || feed.messages.get().into_iter().map(|tick| view! { <li>{tick.n}</li> }).collect_view()}</ol>
+            <ol>{move || feed.messages.get().iter().map(|tick| view! { <li>{tick.n}</li> }).collect_view()}</ol>
         </div>
     }
 }
@@ -98,7 +98,7 @@ fn AuthPanel() -> impl IntoView {
         <section id="auth">
             <h2>"Authenticated stream (Bearer token, refreshed on reconnect)"</h2>
             <p>"State: " {move || state_name(feed.ready_state.get())}</p>
-            <ul>{move || feed.messages.get().into_iter().map(|m| view! { <li>{m.data}</li> }).collect_view()}</ul>
+            <ul>{move || feed.messages.get().iter().map(|m| view! { <li>{m.data.clone()}</li> }).collect_view()}</ul>
         </section>
     }
 }
@@ -128,7 +128,7 @@ fn ChatPanel() -> impl IntoView {
             <h2>"POST a prompt, stream the reply"</h2>
             <input prop:value=prompt on:input=move |e| set_prompt.set(event_target_value(&e)) />
             <button id="send" on:click=move |_| feed.open()>"Send"</button>
-            <p>"Kept " <span class="kept">{move || feed.messages.with(Vec::len)}</span> " messages"</p>
+            <p>"Kept " <span class="kept">{move || feed.messages.with(History::len)}</span> " messages"</p>
             <p class="reply">{reply}</p>
         </section>
     }
