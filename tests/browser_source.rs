@@ -509,11 +509,16 @@ impl Away {
             Away::Offline => Pretend::new(Reflect::get(&window(), &"navigator".into()).unwrap(), "onLine"),
             Away::Hidden => Pretend::new(document(), "visibilityState"),
         };
+        self.leave_again(&pretend);
+        pretend
+    }
+
+    /// [`Away::leave`] again, with the pretence already in place.
+    fn leave_again(self, pretend: &Pretend) {
         match self {
             Away::Offline => pretend.set(JsValue::FALSE, &window(), "offline"),
             Away::Hidden => pretend.set("hidden".into(), &document(), "visibilitychange"),
         }
-        pretend
     }
 
     fn come_back(self, pretend: &Pretend) {
@@ -570,6 +575,51 @@ async fn offline_stops_the_stream_and_online_resumes_it_at_once() {
 async fn pause_when_hidden_stops_the_stream_while_the_page_is_hidden() {
     suspends_then_resumes(Away::Hidden, 10).await;
     suspends_then_resumes(Away::Hidden, 60_000).await;
+}
+
+/// Each time the page comes back a request starts, and each time it goes away that request
+/// is abandoned, before its fetch could begin. An abandoned request must not fetch at all:
+/// twenty connections nobody reads would take every connection the browser allows to the
+/// server, and the stream (and the test's own fetches) would wait for good.
+#[wasm_bindgen_test]
+async fn a_flapping_network_leaves_one_connection_and_loses_or_repeats_nothing() {
+    let key = key("flapping");
+    let url = format!("{SERVER}/sse/counter?key={key}&count=8&interval=50&end=hang");
+    let mut source = EventSource::builder(url).pause_when_hidden(true).build().unwrap();
+    assert_eq!(messages(&mut source, 1).await, ["1"]);
+    // Offline and online, hidden and shown, forty times in one task, ending online and shown.
+    let offline = Away::Offline.leave();
+    let hidden = Away::Hidden.leave();
+    for _ in 0..20 {
+        Away::Offline.come_back(&offline);
+        Away::Hidden.come_back(&hidden);
+        Away::Offline.leave_again(&offline);
+        Away::Hidden.leave_again(&hidden);
+    }
+    Away::Offline.come_back(&offline);
+    Away::Hidden.come_back(&hidden);
+    let mut data = Vec::new();
+    while data.len() < 7 {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Message(message))) => data.push(message.data),
+            Some(Ok(SseEvent::Open { .. } | SseEvent::Reconnecting { .. })) => {}
+            other => panic!("unexpected {other:?} after {data:?}"),
+        }
+    }
+    assert_eq!(data, ["2", "3", "4", "5", "6", "7", "8"], "each message once, in order");
+    // Every request but the last was let go; the last one streams on.
+    let mut seen = requests(&key).await;
+    for _ in 0..200 {
+        if seen.iter().rev().skip(1).all(|(_, closed)| *closed) {
+            break;
+        }
+        TimeoutFuture::new(50).await;
+        seen = requests(&key).await;
+    }
+    let open = seen.iter().filter(|(_, closed)| !closed).count();
+    assert_eq!(open, 1, "one connection left open: {seen:?}");
+    assert_eq!(seen.last().map(|(_, closed)| *closed), Some(false), "{seen:?}");
+    drop((hidden, offline));
 }
 
 #[wasm_bindgen_test]

@@ -356,12 +356,13 @@ impl State {
 /// One request, from building it to the end of its body.
 async fn request(shared: Rc<Shared>, generation: u32, last_event_id: String) {
     let current = |shared: &Shared| shared.state.borrow().is_current(generation);
-    let prepared = prepare_request(&shared, &last_event_id).await;
+    let prepared = prepare_request(&shared, generation, &last_event_id).await;
     if !current(&shared) {
         return;
     }
     let (promise, controller) = match prepared {
-        Ok(started) => started,
+        Ok(Some(started)) => started,
+        Ok(None) => return,
         Err(cause) => return network_error(&shared, cause),
     };
     {
@@ -462,17 +463,24 @@ fn network_error(shared: &Rc<Shared>, cause: JsValue) {
     run_actions(shared);
 }
 
-/// Builds the request (calling the header function) and starts the fetch.
+/// Builds the request (calling the header function) and starts the fetch, unless attempt
+/// `generation` was abandoned meanwhile (`None`: nothing is sent).
 async fn prepare_request(
     shared: &Rc<Shared>,
+    generation: u32,
     last_event_id: &str,
-) -> Result<(Promise, AbortController), JsValue> {
+) -> Result<Option<(Promise, AbortController)>, JsValue> {
     let headers_fn = shared.state.borrow().config.headers_fn.clone();
     let computed = match headers_fn {
         Some(make) => make().await,
         None => Vec::new(),
     };
     let state = shared.state.borrow();
+    // An attempt abandoned before its fetch starts sends nothing: a fetch started for it
+    // would hold a connection (and one of the browser's few per host) that nobody reads.
+    if !state.is_current(generation) {
+        return Ok(None);
+    }
     let config = &state.config;
     let headers = Headers::new()?;
     headers.set("accept", "text/event-stream")?;
@@ -506,10 +514,9 @@ async fn prepare_request(
     let global = js_sys::global();
     let fetch: Function = Reflect::get(&global, &JsValue::from_str("fetch"))?.dyn_into()?;
     let returned = fetch.call2(&global, &JsValue::from_str(&url), &init)?;
-    Ok((Promise::resolve(&returned), controller))
+    Ok(Some((Promise::resolve(&returned), controller)))
 }
 
-/// Arms (or re-arms) the stall timer of request `generation`.
 /// Waits until the listener has room, marking the wait so it is not taken for a stall.
 async fn wait_for_room(shared: &Rc<Shared>) {
     if shared.listener.poll_room(&mut Context::from_waker(std::task::Waker::noop())).is_ready() {
@@ -522,6 +529,7 @@ async fn wait_for_room(shared: &Rc<Shared>) {
     state.last_activity_ms = Date::now();
 }
 
+/// Arms (or re-arms) the stall timer of request `generation`.
 fn arm_stall_timer(shared: &Rc<Shared>, generation: u32) {
     let mut state = shared.state.borrow_mut();
     let Some(stall_ms) = state.config.stall_timeout_ms else {
