@@ -623,6 +623,8 @@ async fn bad_input_is_refused_at_build() {
     assert!(matches!(builder().method("GET").body("x").build(), Err(Error::InvalidRequest(_))));
     assert!(matches!(builder().method("BAD METHOD").build(), Err(Error::InvalidRequest(_))));
     assert!(matches!(builder().header("bad name", "x").build(), Err(Error::InvalidRequest(_))));
+    // As the JavaScript class refuses `lastEventIdParam: ''`: the server would get `?=<id>`.
+    assert!(matches!(builder().last_event_id_param("").build(), Err(Error::InvalidRequest(_))));
     let policy = RetryPolicy { factor: 0.5, ..RetryPolicy::default() };
     assert!(matches!(builder().retry(policy).build(), Err(Error::InvalidConfig(_))));
 }
