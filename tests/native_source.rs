@@ -760,3 +760,24 @@ async fn closing_from_another_thread_mid_batch_yields_nothing_more() {
     assert_eq!(source.ready_state(), ReadyState::Closed);
     assert!(all_closed(&requests_when(&key, all_closed).await));
 }
+
+/// Megabyte events in a burst to a consumer that yields between them, with room for two
+/// items: each arrives whole, and dropping the source while it holds a taken batch closes
+/// it for its handles and the server.
+#[tokio::test]
+async fn megabyte_events_in_a_burst_arrive_whole_and_a_drop_mid_batch_closes() {
+    let key = key("megabyte-burst");
+    let size = 1 << 20;
+    let source_url = url(&format!("/sse/bulk?key={key}&count=16&size={size}"));
+    let mut source = EventSource::builder(source_url).max_queued_events(2).build().unwrap();
+    let handle = source.handle();
+    for _ in 0..8 {
+        let message = messages(&mut source, 1).await.remove(0);
+        assert_eq!(message.data.len(), size - 8);
+        assert!(message.data.bytes().all(|byte| byte == b'x'));
+        tokio::task::yield_now().await;
+    }
+    drop(source);
+    assert_eq!(handle.ready_state(), ReadyState::Closed);
+    assert!(all_closed(&requests_when(&key, all_closed).await));
+}
