@@ -102,7 +102,8 @@ function formDecodedName(segment) {
  */
 export function urlWithQuery(url, pairs) {
   if (pairs.length === 0) return url;
-  const names = new Set(pairs.map(([name]) => name));
+  // A name is compared as the text its UTF-8 is (a lone surrogate is U+FFFD), as it is sent.
+  const names = new Set(pairs.map(([name]) => new TextDecoder().decode(new TextEncoder().encode(name))));
   const hash = url.indexOf('#');
   const beforeFragment = hash < 0 ? url : url.slice(0, hash);
   const question = beforeFragment.indexOf('?');

@@ -623,6 +623,8 @@ async fn bad_input_is_refused_at_build() {
     assert!(matches!(builder().method("GET").body("x").build(), Err(Error::InvalidRequest(_))));
     assert!(matches!(builder().method("BAD METHOD").build(), Err(Error::InvalidRequest(_))));
     assert!(matches!(builder().header("bad name", "x").build(), Err(Error::InvalidRequest(_))));
+    // As the JavaScript class refuses `lastEventIdParam: ''`: the server would get `?=<id>`.
+    assert!(matches!(builder().last_event_id_param("").build(), Err(Error::InvalidRequest(_))));
     let policy = RetryPolicy { factor: 0.5, ..RetryPolicy::default() };
     assert!(matches!(builder().retry(policy).build(), Err(Error::InvalidConfig(_))));
 }
@@ -650,4 +652,132 @@ async fn messages_decode_as_json() {
     let message = messages(&mut source, 1).await.remove(0);
     assert_eq!(message.json::<u64>().unwrap(), 1);
     assert!(message.json::<String>().is_err());
+}
+
+/// A message sent before a reconnect that lands on another origin keeps its own origin,
+/// even when the consumer takes it in the same batch as the messages after the reconnect.
+#[tokio::test]
+async fn each_message_keeps_the_origin_of_its_own_connection_across_a_redirected_reconnect() {
+    let first_origin = server::base();
+    let second_origin = first_origin.replace("127.0.0.1", "localhost");
+    let (redirect_key, later_key) = (key("origin-redirect"), key("origin-later"));
+    let first = format!("{first_origin}/sse/raw?key={}&body=id:%201%0Adata:%20a%0A%0A", key("origin-first"));
+    let later = format!("{second_origin}/sse/raw?key={later_key}&body=data:%20b%0A%0A&end=hang");
+    let source_url = url(&format!(
+        "/sse/redirect?key={redirect_key}&to={}&later={}",
+        percent_encoded(first.as_bytes()),
+        percent_encoded(later.as_bytes())
+    ));
+    let policy = RetryPolicy { initial_delay_ms: 10, ..RetryPolicy::default() };
+    let mut source = EventSource::builder(source_url).retry(policy).build().unwrap();
+    // Nothing is taken before the second connection's body was sent: both connections'
+    // items wait in the queue together.
+    requests_when(&later_key, |seen| !seen.is_empty()).await;
+    let mut seen = Vec::new();
+    while seen.len() < 5 {
+        match next(&mut source).await {
+            Some(Ok(SseEvent::Open { .. })) => seen.push("open".to_string()),
+            Some(Ok(SseEvent::Message(message))) => {
+                seen.push(format!("{} {} from {}", message.data, message.id, message.origin))
+            }
+            Some(Ok(SseEvent::Reconnecting { cause: Error::Ended, .. })) => seen.push("reconnecting".into()),
+            other => panic!("unexpected {other:?} after {seen:?}"),
+        }
+    }
+    assert_eq!(
+        seen,
+        [
+            "open".to_string(),
+            format!("a 1 from {first_origin}"),
+            "reconnecting".into(),
+            "open".into(),
+            format!("b 1 from {second_origin}"),
+        ]
+    );
+}
+
+/// What a hostile server can put in a message's fields: bytes that are not UTF-8 (each
+/// bad sequence becomes U+FFFD), a 100 KB event name, and ids, one of them not UTF-8.
+#[tokio::test]
+async fn invalid_utf8_and_a_huge_event_name_arrive_as_the_spec_decodes_them() {
+    let body = percent_encoded(b"event: {fill}\nid: \xff\xfe7\ndata: \xc3\x28bad\n\nid: 8\ndata: ok\n\n");
+    let source_url = url(&format!("/sse/raw?key={}&fill=100000&body={body}&end=hang", key("hostile-bytes")));
+    let mut source = EventSource::new(source_url).unwrap();
+    let seen = messages(&mut source, 2).await;
+    assert_eq!(seen[0].event_type.len(), 100_000);
+    assert!(seen[0].event_type.bytes().all(|byte| byte == b'x'));
+    assert_eq!((seen[0].id.as_str(), seen[0].data.as_str()), ("\u{FFFD}\u{FFFD}7", "\u{FFFD}(bad"));
+    assert_eq!((&*seen[1].event_type, seen[1].id.as_str(), seen[1].data.as_str()), ("message", "8", "ok"));
+    assert_eq!(source.last_event_id(), "8");
+}
+
+/// With room for one item, every item (open, messages, a skipped event's error, the
+/// reconnect, the next open) comes in the order the server's bytes gave them, the bytes
+/// arriving a few at a time.
+#[tokio::test]
+async fn with_one_queued_item_every_kind_of_item_keeps_its_order() {
+    let body = percent_encoded(b"data: 1\n\ndata: {fill}\n\nid: 2\ndata: 2\n\n");
+    let again = percent_encoded(b"data: 3\n\n");
+    let source_url =
+        url(&format!("/sse/raw?key={}&fill=2000&chunk=7&body={body}&again={again}", key("one-queued")));
+    let policy = RetryPolicy { initial_delay_ms: 10, ..RetryPolicy::default() };
+    let mut source = EventSource::builder(source_url)
+        .retry(policy)
+        .max_queued_events(1)
+        .max_event_size(1000)
+        .build()
+        .unwrap();
+    let mut seen = Vec::new();
+    while seen.len() < 7 {
+        let item = match next(&mut source).await {
+            Some(Ok(SseEvent::Open { .. })) => "open".to_string(),
+            Some(Ok(SseEvent::Message(message))) => format!("{} {}", message.data, message.id),
+            Some(Ok(SseEvent::Reconnecting { cause: Error::Ended, .. })) => "reconnecting".into(),
+            Some(Err(Error::EventTooLarge { limit: 1000 })) => "too large".into(),
+            other => panic!("unexpected {other:?} after {seen:?}"),
+        };
+        seen.push(item);
+        // A slow consumer: the task fills the queue while this one waits.
+        tokio::task::yield_now().await;
+    }
+    assert_eq!(seen, ["open", "1 ", "too large", "2 2", "reconnecting", "open", "3 2"]);
+}
+
+/// A handle closing the source from another thread while the consumer holds a taken
+/// batch: nothing more comes, and the server sees the connection closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closing_from_another_thread_mid_batch_yields_nothing_more() {
+    let key = key("close-thread");
+    let mut source = EventSource::builder(url(&format!("/sse/bulk?key={key}&count=100000&size=64")))
+        .max_queued_events(10_000)
+        .build()
+        .unwrap();
+    messages(&mut source, 2).await;
+    let handle = source.handle();
+    std::thread::spawn(move || handle.close()).join().unwrap();
+    assert!(next(&mut source).await.is_none());
+    assert!(next(&mut source).await.is_none());
+    assert_eq!(source.ready_state(), ReadyState::Closed);
+    assert!(all_closed(&requests_when(&key, all_closed).await));
+}
+
+/// Megabyte events in a burst to a consumer that yields between them, with room for two
+/// items: each arrives whole, and dropping the source while it holds a taken batch closes
+/// it for its handles and the server.
+#[tokio::test]
+async fn megabyte_events_in_a_burst_arrive_whole_and_a_drop_mid_batch_closes() {
+    let key = key("megabyte-burst");
+    let size = 1 << 20;
+    let source_url = url(&format!("/sse/bulk?key={key}&count=16&size={size}"));
+    let mut source = EventSource::builder(source_url).max_queued_events(2).build().unwrap();
+    let handle = source.handle();
+    for _ in 0..8 {
+        let message = messages(&mut source, 1).await.remove(0);
+        assert_eq!(message.data.len(), size - 8);
+        assert!(message.data.bytes().all(|byte| byte == b'x'));
+        tokio::task::yield_now().await;
+    }
+    drop(source);
+    assert_eq!(handle.ready_state(), ReadyState::Closed);
+    assert!(all_closed(&requests_when(&key, all_closed).await));
 }

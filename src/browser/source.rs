@@ -52,6 +52,7 @@ pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error>
             .map_err(|_| Error::InvalidRequest(format!("header {name:?} has an invalid name or value")))?;
     }
     let method = builder.request_method()?;
+    let last_event_id_param = builder.checked_last_event_id_param()?;
     let parser = builder.parser();
     let seed = (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64;
     let engine = Engine::new(builder.retry, parser, seed).map_err(Error::InvalidConfig)?;
@@ -66,7 +67,7 @@ pub(crate) fn connect(builder: EventSourceBuilder) -> Result<EventSource, Error>
             .stall_timeout
             .map(|timeout| timeout.as_millis().min(u128::from(u32::MAX)) as u32),
         max_error_body_bytes: builder.max_error_body_size,
-        last_event_id_param: builder.last_event_id_param,
+        last_event_id_param,
         pause_when_hidden: builder.pause_when_hidden,
     };
     let shared = Rc::new(SourceShared {

@@ -319,6 +319,7 @@ impl EventSourceBuilder {
     /// preflight the server must allow; with the parameter it needs none, like the
     /// browser's own `EventSource`. The id replaces any parameter of that name and the
     /// URL's other parameters go as written ([`policy::url_with_query`](crate::policy::url_with_query)).
+    /// `build()` refuses an empty name ([`Error::InvalidRequest`]).
     ///
     /// ```
     /// use wasm_eventsource::EventSourceBuilder;
@@ -383,6 +384,25 @@ impl EventSourceBuilder {
             return Err(Error::InvalidRequest(alloc::format!("a {method} request cannot have a body")));
         }
         Ok(method)
+    }
+
+    /// The query parameter the last event ID goes in, if any: a parameter needs a name
+    /// (the JavaScript class refuses an empty `lastEventIdParam` too), or the server would
+    /// get `?=<id>`.
+    #[cfg_attr(
+        not(any(
+            all(target_arch = "wasm32", feature = "browser"),
+            all(not(target_arch = "wasm32"), feature = "native")
+        )),
+        allow(dead_code)
+    )]
+    pub(crate) fn checked_last_event_id_param(&self) -> Result<Option<String>, Error> {
+        match &self.last_event_id_param {
+            Some(name) if name.is_empty() => {
+                Err(Error::InvalidRequest("the last event ID parameter needs a name".into()))
+            }
+            param => Ok(param.clone()),
+        }
     }
 
     /// The parser every connection of the source shares: the event size bound and the

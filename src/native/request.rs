@@ -30,6 +30,7 @@ impl RequestConfig {
         }
         let url = with_query(url, &builder.query).ok_or_else(invalid)?;
         let method = builder.request_method()?;
+        let last_event_id_param = builder.checked_last_event_id_param()?;
         let method = Method::from_bytes(method.as_bytes())
             .map_err(|_| Error::InvalidRequest(format!("{method:?} is not an HTTP method")))?;
         let mut headers = HeaderMap::new();
@@ -41,7 +42,7 @@ impl RequestConfig {
             headers,
             headers_fn: builder.headers_fn.clone(),
             body: builder.body.clone(),
-            last_event_id_param: builder.last_event_id_param.clone(),
+            last_event_id_param,
         })
     }
 

@@ -22,6 +22,10 @@ test('an id with a lone surrogate goes as U+FFFD, as its UTF-8 would', () => {
   assert.equal(urlWithParam('https://example.com/', 'id', 'a\ud800'), 'https://example.com/?id=a%EF%BF%BD');
 });
 
+test('a name with a lone surrogate replaces the parameter its UTF-8 names, which is the one it sends', () => {
+  assert.equal(urlWithParam('https://example.com/?a%EF%BF%BD=1&b=2', 'a\ud800', '3'), 'https://example.com/?b=2&a%EF%BF%BD=3');
+});
+
 test('the params option keeps what the URL says and replaces parameters of its names', () => {
   assert.equal(
     urlWithQuery('https://example.com/sse?a=b%20c&x&q=1&q=2#top', [['q', 'x y'], ['q', 'z'], ['n', '1']]),

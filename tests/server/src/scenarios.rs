@@ -171,14 +171,19 @@ pub async fn raw(State(log): State<Log>, RawQuery(query): RawQuery, request: Req
     response
 }
 
-/// `/sse/redirect`: answers `status` (default 302) with `Location: to`, or with `loop=1`
-/// with its own URL (a redirect loop).
+/// `/sse/redirect`: answers `status` (default 302) with `Location: to` (`later` instead, if
+/// given, for every request after the first), or with `loop=1` with its own URL (a
+/// redirect loop).
 pub async fn redirect(State(log): State<Log>, RawQuery(query): RawQuery, request: Request) -> Response {
     let params = Params::parse(query.as_deref());
     let own_url = request.uri().to_string();
-    record(&log, request, &params).await;
+    let (number, _, _, _) = record(&log, request, &params).await;
     let mut response = plain_status(params.number("status").unwrap_or(302) as u16);
-    let target = if params.text("loop").is_some() { Some(own_url) } else { params.text("to") };
+    let target = if params.text("loop").is_some() {
+        Some(own_url)
+    } else {
+        params.text("later").filter(|_| number > 1).or_else(|| params.text("to"))
+    };
     if let Some(location) = target.and_then(|to| HeaderValue::from_str(&to).ok()) {
         response.headers_mut().insert(header::LOCATION, location);
     }
