@@ -540,23 +540,6 @@ fn delays_are_clamped_to_what_a_timer_can_wait() {
     assert!(matches!(drain(&mut engine).last(), Some(Action::Reconnecting { delay_ms: MAX_TIMER_MS, .. })));
 }
 
-/// RFC 9110, section 5.6.7: a recipient must accept the two obsolete forms of an HTTP-date
-/// as well as the IMF-fixdate.
-#[test]
-fn retry_after_reads_the_obsolete_http_date_forms() {
-    let now = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
-    assert_eq!(retry_after_ms("Sunday, 06-Nov-94 08:50:07 GMT", now), Some(30_000), "RFC 850");
-    assert_eq!(retry_after_ms("Sunday, 06-Nov-94 08:49:37 GMT", now), Some(0));
-    assert_eq!(retry_after_ms("Sun Nov  6 08:50:07 1994", now), Some(30_000), "asctime");
-    assert_eq!(retry_after_ms("Sun Nov 06 08:50:07 1994", now), Some(30_000));
-    assert_eq!(retry_after_ms("Wed Nov 16 08:49:37 1994", now), Some(864_000_000));
-    // A two-digit year more than 50 years ahead is the last one in the past with its digits.
-    let now = 1_796_299_200_000; // Thu, 03 Dec 2026 12:00:00 GMT
-    assert_eq!(retry_after_ms("Friday, 01-Jan-27 00:00:00 GMT", now), Some(1_798_761_600_000 - now));
-    assert_eq!(retry_after_ms("Wednesday, 01-Jan-76 00:00:00 GMT", now), Some(3_345_062_400_000 - now));
-    assert_eq!(retry_after_ms("Sunday, 06-Nov-94 08:49:37 GMT", now), Some(0), "1994, not 2094");
-}
-
 #[test]
 fn retry_after_reads_seconds_and_http_dates() {
     let now = 784_111_777_000; // Sun, 06 Nov 1994 08:49:37 GMT
@@ -575,15 +558,6 @@ fn retry_after_reads_seconds_and_http_dates() {
         "Sun, 06 Nov 1994 08:49:37 UTC",
         "Sun, 6 Nov 1994 08:49:37 GMT",
         "Sun, 06 Foo 1994 08:49:37 GMT",
-        "Sunday, 06-Nov-1994 08:49:37 GMT",
-        "Sunday, 6-Nov-94 08:49:37 GMT",
-        "Sunday, 06-Nov-94 08:49:37",
-        "Sun Nov 6 08:49:37 1994",
-        "Sun Nov  6 08:49:37 94",
-        "Sun Nov  6 08:49:37 1994 GMT",
-        "Sun Nov  é 08:49:37 1994",
-        "Sun Nov é6 08:49:37 1994",
-        "Sunday, é-Nov-94 08:49:37 GMT",
     ] {
         assert_eq!(retry_after_ms(bad, now), None, "{bad:?}");
     }

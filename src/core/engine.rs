@@ -452,8 +452,8 @@ fn is_http_whitespace(c: char) -> bool {
 }
 
 /// The delay a `Retry-After` header value asks for: delta-seconds, or an HTTP date
-/// compared with `now_unix_ms`. A date in the past means no delay; anything unreadable is
-/// `None`.
+/// (IMF-fixdate, e.g. `Wed, 21 Oct 2015 07:28:00 GMT`) compared with `now_unix_ms`.
+/// A date in the past means no delay; anything unreadable is `None`.
 pub fn retry_after_ms(value: &str, now_unix_ms: u64) -> Option<u64> {
     let value = value.trim_matches(is_http_whitespace);
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -461,89 +461,36 @@ pub fn retry_after_ms(value: &str, now_unix_ms: u64) -> Option<u64> {
             value.bytes().fold(0u64, |acc, d| acc.saturating_mul(10).saturating_add(u64::from(d - b'0')));
         return Some(seconds.saturating_mul(1000));
     }
-    let at_ms = parse_http_date(value, now_unix_ms / 1000)?.saturating_mul(1000);
+    let at_ms = parse_imf_fixdate(value)?.saturating_mul(1000);
     Some(at_ms.saturating_sub(now_unix_ms))
 }
 
-/// Parses an HTTP-date (RFC 9110, section 5.6.7) into seconds since the Unix epoch: the
-/// IMF-fixdate senders use (`Sun, 06 Nov 1994 08:49:37 GMT`), and the two obsolete forms a
-/// recipient must still accept, RFC 850's (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime's
-/// (`Sun Nov  6 08:49:37 1994`).
-fn parse_http_date(value: &str, now_unix_s: u64) -> Option<u64> {
-    parse_imf_fixdate(value)
-        .or_else(|| parse_rfc850_date(value, now_unix_s))
-        .or_else(|| parse_asctime_date(value))
-}
-
-/// `Sun, 06 Nov 1994 08:49:37 GMT`.
+/// Parses `Sun, 06 Nov 1994 08:49:37 GMT` into seconds since the Unix epoch.
 fn parse_imf_fixdate(value: &str) -> Option<u64> {
     let mut parts = value.split(' ');
     let _weekday = parts.next().filter(|w| w.len() == 4 && w.ends_with(','))?;
     let day = number(parts.next()?, 2)?;
-    let month = month_number(parts.next()?)?;
-    let year = number(parts.next()?, 4)?;
-    let time = parts.next()?;
-    if parts.next()? != "GMT" || parts.next().is_some() {
-        return None;
-    }
-    timestamp(year, month, day, time)
-}
-
-/// `Sunday, 06-Nov-94 08:49:37 GMT`: a two-digit year that would be more than 50 years
-/// after `now_unix_s` is the last year in the past with those digits (RFC 9110).
-fn parse_rfc850_date(value: &str, now_unix_s: u64) -> Option<u64> {
-    let (weekday, rest) = value.split_once(", ")?;
-    if weekday.len() < 6 || !weekday.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    let (date, time) = rest.strip_suffix(" GMT")?.split_once(' ')?;
-    let mut date = date.split('-');
-    let day = number(date.next()?, 2)?;
-    let month = month_number(date.next()?)?;
-    let two_digits = number(date.next()?, 2)?;
-    if date.next().is_some() {
-        return None;
-    }
-    let this_year = year_of(now_unix_s / 86_400);
-    let mut year = this_year / 100 * 100 + two_digits;
-    if year > this_year + 50 {
-        year = year.checked_sub(100)?;
-    }
-    timestamp(year, month, day, time)
-}
-
-/// `Sun Nov  6 08:49:37 1994` (a one-digit day is padded with a space).
-fn parse_asctime_date(value: &str) -> Option<u64> {
-    let mut parts = value.splitn(3, ' ');
-    let _weekday = parts.next().filter(|w| w.len() == 3)?;
-    let month = month_number(parts.next()?)?;
-    let rest = parts.next()?;
-    let (day, rest) = match rest.strip_prefix(' ') {
-        Some(padded) => (number(padded.get(..1)?, 1)?, padded.get(1..)?),
-        None => (number(rest.get(..2)?, 2)?, rest.get(2..)?),
+    let month = match parts.next()? {
+        "Jan" => 1,
+        "Feb" => 2,
+        "Mar" => 3,
+        "Apr" => 4,
+        "May" => 5,
+        "Jun" => 6,
+        "Jul" => 7,
+        "Aug" => 8,
+        "Sep" => 9,
+        "Oct" => 10,
+        "Nov" => 11,
+        "Dec" => 12,
+        _ => return None,
     };
-    let mut parts = rest.strip_prefix(' ')?.split(' ');
-    let time = parts.next()?;
     let year = number(parts.next()?, 4)?;
-    if parts.next().is_some() {
-        return None;
-    }
-    timestamp(year, month, day, time)
-}
-
-/// The month of a three-letter English name, as HTTP dates write it.
-fn month_number(name: &str) -> Option<u64> {
-    let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    Some(months.iter().position(|month| *month == name)? as u64 + 1)
-}
-
-/// Seconds since the Unix epoch of a date and an `hh:mm:ss` time of day (GMT).
-fn timestamp(year: u64, month: u64, day: u64, time: &str) -> Option<u64> {
-    let mut clock = time.split(':');
+    let mut clock = parts.next()?.split(':');
     let hour = number(clock.next()?, 2)?;
     let minute = number(clock.next()?, 2)?;
     let second = number(clock.next()?, 2)?;
-    if clock.next().is_some() {
+    if parts.next()? != "GMT" || parts.next().is_some() || clock.next().is_some() {
         return None;
     }
     if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 || year < 1970 {
@@ -569,18 +516,6 @@ fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
     let day_of_year = (153 * month_from_march + 2) / 5 + day - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
-}
-
-/// The year of the proleptic Gregorian calendar `days` days after 1970-01-01.
-fn year_of(days: u64) -> u64 {
-    let days = days + 719_468;
-    let era = days / 146_097;
-    let day_of_era = days - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    // The years of this count start in March: January and February are the next one's.
-    year_of_era + era * 400 + u64::from(month_from_march >= 10)
 }
 
 /// A small, fast, seedable generator for jitter (SplitMix64).
