@@ -186,6 +186,13 @@ fn comments_are_not_events_but_are_surfaced() {
 }
 
 #[test]
+fn without_comments_drops_comment_lines_and_nothing_else() {
+    let stream = b": ping\n:\nid: 3\n: inside\ndata: a\n\nretry: 5\n:x\n\n";
+    let out = parse_every_way_with(stream, || Parser::new().without_comments());
+    assert_eq!(out, [Ok(Item::Event(message("a", "3"))), Ok(Item::Retry(5))]);
+}
+
+#[test]
 fn a_comment_inside_an_event_does_not_split_it() {
     assert_eq!(data(b"data: a\n: keep-alive\ndata: b\n\n"), ["a\nb"]);
 }
@@ -243,6 +250,18 @@ fn id_sets_the_last_event_id() {
     assert_eq!(events(b"id: 42\ndata: x\n\n"), [message("x", "42")]);
     assert_eq!(events(b"id:  spaced \ndata: x\n\n"), [message("x", " spaced ")]);
     assert_eq!(events("id: ünï\ndata: x\n\n".as_bytes()), [message("x", "ünï")]);
+}
+
+#[test]
+fn the_id_carries_on_changes_and_empties_across_events() {
+    // Each event holds the last event ID at its dispatch, however many share it.
+    let out = events(
+        b"id: 1\ndata: a\n\ndata: b\n\nid: 2\ndata: c\n\nid: 2\ndata: d\n\nid\ndata: e\n\ndata: f\n\n",
+    );
+    let ids: Vec<&str> = out.iter().map(Event::id).collect();
+    assert_eq!(ids, ["1", "1", "2", "2", "", ""]);
+    let (_, _, id) = out[1].clone().into_parts();
+    assert_eq!(id, "1");
 }
 
 #[test]

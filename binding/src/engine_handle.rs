@@ -146,8 +146,7 @@ impl EngineHandle {
                 Action::Connect { last_event_id } => out.push(tag::CONNECT, &last_event_id),
                 Action::Open => out.push(tag::OPEN, ""),
                 Action::Message(event) => {
-                    let (event_type, data, id) = event.into_parts();
-                    out.event(&event_type, &data, &id);
+                    out.event(event.event_type_field(), event.data(), event.id());
                 }
                 Action::Comment(text) => out.push(tag::COMMENT, &text),
                 Action::Reconnecting { delay_ms, reason, retry_after } => {

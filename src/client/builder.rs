@@ -406,7 +406,7 @@ impl EventSourceBuilder {
     }
 
     /// The parser every connection of the source shares: the event size bound and the
-    /// starting last event ID.
+    /// starting last event ID. It drops comments, which the stream does not yield.
     #[cfg_attr(
         not(any(
             all(target_arch = "wasm32", feature = "browser"),
@@ -415,7 +415,7 @@ impl EventSourceBuilder {
         allow(dead_code)
     )]
     pub(crate) fn parser(&self) -> Parser {
-        let mut parser = Parser::new();
+        let mut parser = Parser::new().without_comments();
         if let Some(limit) = self.max_event_size {
             parser = parser.with_max_event_size(limit);
         }

@@ -179,8 +179,7 @@ impl Connection {
                     }
                 }
                 Action::Message(event) => {
-                    let (named, data, id) = event.into_parts();
-                    self.out.message(&named, &data, &id);
+                    self.out.message(event.event_type_field(), event.data(), event.id());
                 }
                 Action::Comment(_) => {}
                 // No network or page events natively: nothing cuts a wait short.
