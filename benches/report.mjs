@@ -196,6 +196,17 @@ function mainRatios(native, parse, streams, e2e, clients) {
   ];
 }
 
+/** Ours against sse-stream on the fixture where it does least well (`null` if one did not finish). */
+function lowestVsSseStream(nat) {
+  let lowest = Infinity;
+  for (const parsers of nat.values()) {
+    const value = ratio(parsers.get('wasm-eventsource'), parsers.get('sse-stream'));
+    if (value === null) return null;
+    lowest = Math.min(lowest, value);
+  }
+  return lowest;
+}
+
 function targets(native, sizes, ratios) {
   const nat = byFixture(native.rows);
   const lines1k = nat.get('1 KiB data lines')?.get('wasm-eventsource');
@@ -206,7 +217,7 @@ function targets(native, sizes, ratios) {
   const mark = (ok) => (ok ? 'met' : '**not met**');
   const rows = [
     ['native parser, mixed fixture: ≥ 3× eventsource-stream', ratioText(ratios[0].value), mark(ratios[0].value >= 3)],
-    ['native parser, mixed fixture: ≥ 1× sse-stream', ratioText(ratios[1].value), mark(ratios[1].value >= 1)],
+    ['native parser, every fixture: ≥ 1× sse-stream (lowest shown)', ratioText(lowestVsSseStream(nat)), mark(lowestVsSseStream(nat) >= 1)],
     ['native parser, 1 KiB lines: ≥ 1 GB/s', `${gbps.toFixed(2)} GB/s`, mark(gbps >= 1)],
     ['native EventSource end to end, 64-byte events: ≥ 2× reqwest-eventsource', ratioText(ratios[8].value), mark(ratios[8].value >= 2)],
     ['native EventSource end to end, 64-byte events: ≥ 2× eventsource-client', ratioText(ratios[9].value), mark(ratios[9].value >= 2)],
@@ -247,7 +258,7 @@ export function renderReport({ native, clients, fanout, parse, streams, e2e, hon
   const markdown = `# Benchmarks
 
 Produced by \`${command}\` on ${info.date}${info.smoke ? ' (smoke sizes: numbers not meaningful)' : ''}, in ${minutes.toFixed(1)} minutes.
-Every figure is the median of ${native.runs} runs (end to end: ${e2e.runs}) after a warm-up, with
+Every figure is the median of ${clients.runs} runs (native parsers: ${native.runs}; end to end: ${e2e.runs}) after a warm-up, with
 the slowest and fastest run beside it; every ratio compares medians taken in the same run on
 the same machine (throughput, ours / theirs: above 1 means we are faster). Figures from other
 runs or machines are not comparable with these.
@@ -263,9 +274,12 @@ ${targets(native, sizes, ratios)}
 
 ## Native parser throughput
 
-Each parser turns the fixture's chunks into owned events (\`cargo bench --bench parsers\`).
-Ours is the synchronous \`Parser::feed\`; the peers are driven as \`futures\` streams over the
-same chunks. \`sse-stream\` rejects invalid UTF-8 instead of replacing it (not spec behaviour).
+Each parser turns the fixture's chunks into owned events (\`cargo bench --bench parsers\`); the
+parsers take turns, each round in a different order. Ours is the synchronous \`Parser::feed\` as the
+native \`EventSource\` sets it up, dropping comments (\`Parser::without_comments\`), as sse-stream
+always does; "comments reported" is \`Parser::new()\`, which gives each as an \`Item::Comment\`. The
+peers are driven as \`futures\` streams over the same chunks. \`sse-stream\` rejects invalid UTF-8
+instead of replacing it (not spec behaviour).
 
 ${throughputTable(native, 'wasm-eventsource')}
 
