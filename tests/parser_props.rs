@@ -40,6 +40,19 @@ proptest! {
     }
 
     #[test]
+    fn owned_and_borrowed_events_agree(bytes in stream(), cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12)) {
+        // Parser::feed copies an event's data out, or hands over its long-value buffer;
+        // Parser::feed_borrowed lends both: the items are the same.
+        let chunks = cut(&bytes, &cuts);
+        let mut borrowed = Vec::new();
+        let mut parser = Parser::new();
+        for chunk in &chunks {
+            parser.feed_borrowed(chunk, |item| borrowed.push(item.map(|item| item.to_item())));
+        }
+        prop_assert_eq!(feed_chunks(&mut Parser::new(), &chunks), borrowed);
+    }
+
+    #[test]
     fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
         // Any bytes parse without a panic, and every item needs a line end of its own.
         let out = parse_whole(&Parser::new, &bytes);
@@ -123,5 +136,27 @@ proptest! {
         }
         let parsed = feed_chunks(&mut Parser::new(), &cut(&bytes, &cuts));
         prop_assert_eq!(parsed, expected_items(&frames));
+    }
+}
+
+#[test]
+fn long_data_of_short_lines_is_the_same_owned_or_borrowed() {
+    // Data past the copy bound (4 KiB) of short lines is handed over with its buffer, valid
+    // or not; shorter data is copied: both give what the borrowed feed lends.
+    for line in [&b"data: abc \xC3\xA9\n"[..], b"data: abc \xFF\n"] {
+        for lines in [10, 1000] {
+            let mut stream = line.repeat(lines);
+            stream.extend_from_slice(b"\n");
+            stream.extend_from_slice(&stream.clone());
+            let chunks = cut(&stream, &[]);
+            let mut borrowed = Vec::new();
+            let mut parser = Parser::new();
+            for chunk in &chunks {
+                parser.feed_borrowed(chunk, |item| borrowed.push(item.map(|item| item.to_item())));
+            }
+            let owned = feed_chunks(&mut Parser::new(), &chunks);
+            assert_eq!(owned.len(), 2);
+            assert_eq!(owned, borrowed, "{lines} lines");
+        }
     }
 }

@@ -232,13 +232,18 @@ const LONG_VALUE: usize = 1024;
 /// memory by 112 MiB with it, against under 80 MiB without (tests/js/pipeline.test.mjs).
 const DECODE_LONG_VALUES_EARLY: bool = cfg!(not(any(target_arch = "wasm32", target_os = "none")));
 
+/// Data up to this long is copied out of the buffer into an owned event; longer data is
+/// handed over with the buffer (see `Owned::event`).
+const COPIED_DATA: usize = 4 * 1024;
+
 /// The partial-line and data buffers keep this much capacity between uses; after a longer
 /// line or event their memory goes back to the allocator, so one huge event does not pin it.
 const LINE_CAPACITY_KEPT: usize = 64 * 1024;
 
 /// Where the parser reports items. There are two, each compiled only where it is used: the
 /// borrowed one ([`Parser::feed_borrowed`]) and the owned one ([`Parser::feed`]), whose
-/// events take the parser's buffers without a copy.
+/// events copy their data out of the parser's buffer or, for a long value decoded as it
+/// arrived, take the buffer whole.
 trait Emit {
     fn comment(&mut self, value: &[u8]);
     fn retry(&mut self, millis: u64);
@@ -312,24 +317,34 @@ impl Emit for Owned<'_> {
         let id =
             if id.is_empty() { None } else { Some(shared_id.get_or_insert_with(|| Arc::from(id)).clone()) };
         if !text.is_empty() {
-            let event = Event {
-                event_type: core::mem::take(event_type),
-                data: core::mem::take(text),
-                id: id.clone(),
-            };
+            let event = Event { event_type: core::mem::take(event_type), data: core::mem::take(text), id };
             (self.0)(Ok(Item::Event(event)));
             return;
         }
-        let taken = core::mem::take(data);
-        // Fast path: the next event's buffer starts as large as this one's was (up to
-        // LINE_CAPACITY_KEPT), as events of a stream tend to be alike, instead of growing
-        // from nothing by doubling, a reallocation each time: "mixed (ids, types,
-        // comments)" went from 172.0 to 167.5 million instructions (callgrind, one pass),
-        // "64 KiB multi-line events" from 27.6 to 27.3, with no realloc left. If memory is
-        // short, the buffer grows as before.
-        let _ = data.try_reserve_exact(taken.capacity().min(LINE_CAPACITY_KEPT));
-        let event =
-            Event { event_type: core::mem::take(event_type), data: decode_owned(taken), id: id.clone() };
+        // Fast path: short data is checked with `utf8` (simdutf8 natively) and copied out,
+        // and the buffer stays for the next event, instead of being handed over, which needs
+        // core's check (`String::from_utf8`, several times slower per byte than the check
+        // and the copy together) and a new buffer. Callgrind, one pass over each fixture,
+        // million instructions: "mixed (ids, types, comments)" 158.2 to 153.3, "LLM tokens"
+        // 142.2 to 134.3. Long data is handed over as before: copied, it would be held twice
+        // for a moment (a WebAssembly memory keeps its peak), and "64 KiB multi-line events"
+        // gained nothing (29.6 to 35.1 million instructions in about the same time).
+        // tests/parser_props.rs checks both paths against the borrowed feed
+        // (`owned_and_borrowed_events_agree`).
+        let data = if data.len() <= COPIED_DATA {
+            match utf8(data) {
+                Some(text) => String::from(text),
+                None => decode(data).into_owned(),
+            }
+        } else {
+            let taken = core::mem::take(data);
+            // The next event's buffer starts as large as this one's was (up to
+            // LINE_CAPACITY_KEPT), as events of a stream tend to be alike, instead of
+            // growing from nothing by doubling. If memory is short, it grows as before.
+            let _ = data.try_reserve_exact(taken.capacity().min(LINE_CAPACITY_KEPT));
+            decode_owned(taken)
+        };
+        let event = Event { event_type: core::mem::take(event_type), data, id };
         (self.0)(Ok(Item::Event(event)));
     }
 }
@@ -683,7 +698,9 @@ impl Parser {
         if self.id_pending {
             self.id_pending = false;
             if self.last_event_id != self.id_buffer {
-                self.last_event_id.clone_from(&self.id_buffer);
+                // The buffer is read only after an `id` field refills it, so the old ID
+                // may stay in it: swapping spares a copy.
+                core::mem::swap(&mut self.last_event_id, &mut self.id_buffer);
                 self.shared_id = None;
             }
         }
@@ -767,6 +784,11 @@ fn split_field(line: &[u8]) -> (&[u8], &[u8]) {
     (name, value.strip_prefix(b" ").unwrap_or(value))
 }
 
+/// Decodes `bytes` as UTF-8 like [`push_lossy`], reusing the buffer when it is valid.
+fn decode_owned(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|error| decode(error.as_bytes()).into_owned())
+}
+
 /// A `retry` value counts only when it is non-empty and all ASCII digits.
 fn parse_retry(value: &[u8]) -> Option<u64> {
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
@@ -777,11 +799,6 @@ fn parse_retry(value: &[u8]) -> Option<u64> {
             .iter()
             .fold(0u64, |millis, digit| millis.saturating_mul(10).saturating_add(u64::from(digit - b'0'))),
     )
-}
-
-/// Decodes `bytes` as UTF-8 like [`push_lossy`], reusing the buffer when it is valid.
-fn decode_owned(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_else(|error| decode(error.as_bytes()).into_owned())
 }
 
 /// `bytes` as text if they are valid UTF-8. Natively the check is simdutf8's, whose SIMD
