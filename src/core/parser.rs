@@ -640,7 +640,7 @@ impl Parser {
             b"id" if value.len() > MAX_ID_SIZE => {
                 self.start_skipping(false, ParseError::IdTooLarge { limit: MAX_ID_SIZE }, emit);
             }
-            b"id" if !value.contains(&0) => {
+            b"id" if value.iter().all(|&byte| byte != 0) => {
                 self.id_buffer.clear();
                 push_lossy(&mut self.id_buffer, value);
                 self.id_pending = true;
@@ -697,12 +697,10 @@ impl Parser {
     fn dispatch(&mut self, emit: &mut impl Emit) {
         if self.id_pending {
             self.id_pending = false;
-            if self.last_event_id != self.id_buffer {
-                // The buffer is read only after an `id` field refills it, so the old ID
-                // may stay in it: swapping spares a copy.
-                core::mem::swap(&mut self.last_event_id, &mut self.id_buffer);
-                self.shared_id = None;
-            }
+            // The buffer is read only after an `id` field refills it, so the old ID may stay
+            // in it: swapping spares a copy.
+            core::mem::swap(&mut self.last_event_id, &mut self.id_buffer);
+            self.shared_id = None;
         }
         if !self.has_data {
             self.event_type.clear();
