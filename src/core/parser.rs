@@ -248,16 +248,20 @@ trait Emit {
     fn comment(&mut self, value: &[u8]);
     fn retry(&mut self, millis: u64);
     fn error(&mut self, error: ParseError);
-    /// An event, whose data is `text`, or if that is empty `data` decoded; its type and data
-    /// buffers are cleared afterwards, whatever is left in them.
-    fn event(
-        &mut self,
-        event_type: &mut String,
-        text: &mut String,
-        data: &mut Vec<u8>,
-        id: &str,
-        shared_id: &mut Option<Arc<str>>,
-    );
+    /// An event; its type and data buffers are cleared afterwards, whatever is left in them.
+    fn event(&mut self, event: Dispatched<'_>);
+}
+
+/// The parser's buffers behind the event being dispatched.
+struct Dispatched<'p> {
+    event_type: &'p mut String,
+    /// The data, if its first value was long (see `LONG_VALUE`); otherwise empty, and the
+    /// data is `data` decoded.
+    text: &'p mut String,
+    data: &'p mut Vec<u8>,
+    id: &'p str,
+    /// The id as owned events share it (see `Parser::shared_id`).
+    shared_id: &'p mut Option<Arc<str>>,
 }
 
 /// The borrowed items' callback.
@@ -276,14 +280,7 @@ impl Emit for Borrowed<'_> {
         (self.0)(Err(error));
     }
 
-    fn event(
-        &mut self,
-        event_type: &mut String,
-        text: &mut String,
-        data: &mut Vec<u8>,
-        id: &str,
-        _: &mut Option<Arc<str>>,
-    ) {
+    fn event(&mut self, Dispatched { event_type, text, data, id, .. }: Dispatched<'_>) {
         let data = if text.is_empty() { decode(data) } else { Cow::Borrowed(text.as_str()) };
         (self.0)(Ok(ItemRef::Event(EventRef { event_type, data: &data, id })));
     }
@@ -305,14 +302,7 @@ impl Emit for Owned<'_> {
         (self.0)(Err(error));
     }
 
-    fn event(
-        &mut self,
-        event_type: &mut String,
-        text: &mut String,
-        data: &mut Vec<u8>,
-        id: &str,
-        shared_id: &mut Option<Arc<str>>,
-    ) {
+    fn event(&mut self, Dispatched { event_type, text, data, id, shared_id }: Dispatched<'_>) {
         // The id is shared from the first event that carries it on (see `Event::id`).
         let id =
             if id.is_empty() { None } else { Some(shared_id.get_or_insert_with(|| Arc::from(id)).clone()) };
@@ -706,13 +696,13 @@ impl Parser {
             self.event_type.clear();
             return;
         }
-        emit.event(
-            &mut self.event_type,
-            &mut self.text,
-            &mut self.data,
-            &self.last_event_id,
-            &mut self.shared_id,
-        );
+        emit.event(Dispatched {
+            event_type: &mut self.event_type,
+            text: &mut self.text,
+            data: &mut self.data,
+            id: &self.last_event_id,
+            shared_id: &mut self.shared_id,
+        });
         self.clear_data();
         self.event_type.clear();
     }
