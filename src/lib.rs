@@ -80,6 +80,8 @@ mod event_stream;
 pub mod parser;
 #[path = "core/policy.rs"]
 pub mod policy;
+#[path = "core/type_names.rs"]
+mod type_names;
 
 // The client API both Rust transports share.
 #[path = "client/builder.rs"]

@@ -23,6 +23,7 @@
 //! assert_eq!(events[0].id(), "7");
 //! ```
 
+use crate::type_names::TypeNames;
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::sync::Arc;
@@ -33,8 +34,9 @@ use memchr::memchr2;
 /// A dispatched event: what a browser turns into a `MessageEvent`.
 #[derive(Clone, Debug, Default, Eq)]
 pub struct Event {
-    /// The `event:` field; empty stands for the default type, `message`.
-    event_type: String,
+    /// The `event:` field, shared with the other events of its type (see `TypeNames`);
+    /// `None` for the default type, `message`.
+    event_type: Option<Arc<str>>,
     data: String,
     /// The id, shared with the parser and the other events that carry it (`None` when
     /// empty, so an id-less stream keeps no reference count). Most events inherit their id;
@@ -46,9 +48,9 @@ pub struct Event {
 impl Event {
     /// Builds an event by hand (for tests and for code that replays events).
     pub fn new(event_type: impl Into<String>, data: impl Into<String>, id: impl Into<String>) -> Self {
-        let id: String = id.into();
+        let (event_type, id): (String, String) = (event_type.into(), id.into());
         Event {
-            event_type: event_type.into(),
+            event_type: (!event_type.is_empty()).then(|| Arc::from(event_type)),
             data: data.into(),
             id: (!id.is_empty()).then(|| Arc::from(id)),
         }
@@ -56,12 +58,12 @@ impl Event {
 
     /// The event type: the last `event:` field of the block, or `"message"`.
     pub fn event_type(&self) -> &str {
-        if self.event_type.is_empty() { "message" } else { &self.event_type }
+        self.event_type.as_deref().unwrap_or("message")
     }
 
     /// The `event:` field as sent: empty stands for the default type, `message`.
     pub fn event_type_field(&self) -> &str {
-        &self.event_type
+        self.event_type.as_deref().unwrap_or_default()
     }
 
     /// The data: the block's `data:` lines joined with LF.
@@ -79,11 +81,11 @@ impl Event {
         self.data
     }
 
-    /// Splits the event into its type (empty for `message`), data and id, copying only the
-    /// id (which the event shares with the others that carry it).
+    /// Splits the event into its type (empty for `message`), data and id, copying the type
+    /// and the id (which the event shares with others) but not the data.
     pub fn into_parts(self) -> (String, String, String) {
-        let id = self.id.as_deref().map(String::from).unwrap_or_default();
-        (self.event_type, self.data, id)
+        let copy = |text: Option<Arc<str>>| text.as_deref().map(String::from).unwrap_or_default();
+        (copy(self.event_type), self.data, copy(self.id))
     }
 }
 
@@ -248,13 +250,13 @@ trait Emit {
     fn comment(&mut self, value: &[u8]);
     fn retry(&mut self, millis: u64);
     fn error(&mut self, error: ParseError);
-    /// An event; its type and data buffers are cleared afterwards, whatever is left in them.
+    /// An event; its data buffers are cleared afterwards, whatever is left in them.
     fn event(&mut self, event: Dispatched<'_>);
 }
 
 /// The parser's buffers behind the event being dispatched.
 struct Dispatched<'p> {
-    event_type: &'p mut String,
+    event_type: &'p str,
     /// The data, if its first value was long (see `LONG_VALUE`); otherwise empty, and the
     /// data is `data` decoded.
     text: &'p mut String,
@@ -262,6 +264,8 @@ struct Dispatched<'p> {
     id: &'p str,
     /// The id as owned events share it (see `Parser::shared_id`).
     shared_id: &'p mut Option<Arc<str>>,
+    /// The types owned events share.
+    type_names: &'p mut TypeNames,
 }
 
 /// The borrowed items' callback.
@@ -302,12 +306,15 @@ impl Emit for Owned<'_> {
         (self.0)(Err(error));
     }
 
-    fn event(&mut self, Dispatched { event_type, text, data, id, shared_id }: Dispatched<'_>) {
-        // The id is shared from the first event that carries it on (see `Event::id`).
+    fn event(&mut self, Dispatched { event_type, text, data, id, shared_id, type_names }: Dispatched<'_>) {
+        // The type and the id are shared, not copied (see `TypeNames` and `Event::id`); the
+        // type's buffer stays with the parser.
+        let event_type = (!event_type.is_empty()).then(|| type_names.share(event_type));
+        // The id is shared from the first event that carries it on.
         let id =
             if id.is_empty() { None } else { Some(shared_id.get_or_insert_with(|| Arc::from(id)).clone()) };
         if !text.is_empty() {
-            let event = Event { event_type: core::mem::take(event_type), data: core::mem::take(text), id };
+            let event = Event { event_type, data: core::mem::take(text), id };
             (self.0)(Ok(Item::Event(event)));
             return;
         }
@@ -334,7 +341,7 @@ impl Emit for Owned<'_> {
             let _ = data.try_reserve_exact(taken.capacity().min(LINE_CAPACITY_KEPT));
             decode_owned(taken)
         };
-        let event = Event { event_type: core::mem::take(event_type), data, id };
+        let event = Event { event_type, data, id };
         (self.0)(Ok(Item::Event(event)));
     }
 }
@@ -378,6 +385,8 @@ pub struct Parser {
     max_event_size: usize,
     /// Whether comment lines are reported ([`Parser::without_comments`]).
     comments: bool,
+    /// The event types the owned feed's events share.
+    type_names: TypeNames,
 }
 
 /// Whether an oversized event's block is being skipped.
@@ -416,6 +425,7 @@ impl Parser {
             skip: Skip::No,
             max_event_size: DEFAULT_MAX_EVENT_SIZE,
             comments: true,
+            type_names: TypeNames::default(),
         }
     }
 
@@ -506,7 +516,7 @@ impl Parser {
         self.line.clear();
         self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.clear_data();
-        self.event_type.clear();
+        self.clear_event_type();
         self.id_buffer.clone_from(&self.last_event_id);
         self.id_pending = false;
         self.bom_matched = Some(0);
@@ -596,7 +606,7 @@ impl Parser {
         self.line.clear();
         self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.clear_data();
-        self.event_type.clear();
+        self.clear_event_type();
         self.skip = Skip::Block { line_started };
         emit.error(error);
     }
@@ -693,18 +703,28 @@ impl Parser {
             self.shared_id = None;
         }
         if !self.has_data {
-            self.event_type.clear();
+            self.clear_event_type();
             return;
         }
         emit.event(Dispatched {
-            event_type: &mut self.event_type,
+            event_type: &self.event_type,
             text: &mut self.text,
             data: &mut self.data,
             id: &self.last_event_id,
             shared_id: &mut self.shared_id,
+            type_names: &mut self.type_names,
         });
         self.clear_data();
+        self.clear_event_type();
+    }
+
+    /// Empties the type buffer, keeping a bounded capacity (a type may be as long as an
+    /// event).
+    fn clear_event_type(&mut self) {
         self.event_type.clear();
+        if self.event_type.capacity() > LINE_CAPACITY_KEPT {
+            self.event_type.shrink_to(LINE_CAPACITY_KEPT);
+        }
     }
 
     /// Empties the data buffer, keeping a bounded capacity for the next event.
@@ -948,6 +968,32 @@ mod tests {
             assert_eq!(sizes, [(1 << 20) + extra]);
             assert!(parser.text.capacity() <= LINE_CAPACITY_KEPT);
             assert!(parser.data.capacity() <= LINE_CAPACITY_KEPT);
+        }
+    }
+
+    #[test]
+    fn a_huge_event_type_does_not_pin_its_buffer() {
+        for borrowed in [false, true] {
+            let mut parser = Parser::new();
+            let mut types = Vec::new();
+            let stream = [&b"event: "[..], &[b't'; 1 << 20], b"\ndata: x\n"].concat();
+            parser.feed(&stream, |_| {});
+            assert!(parser.event_type.capacity() >= 1 << 20, "the type was buffered");
+            if borrowed {
+                parser.feed_borrowed(b"\n", |item| {
+                    if let Ok(super::ItemRef::Event(event)) = item {
+                        types.push(event.event_type().len());
+                    }
+                });
+            } else {
+                parser.feed(b"\n", |item| {
+                    if let Ok(super::Item::Event(event)) = item {
+                        types.push(event.event_type().len());
+                    }
+                });
+            }
+            assert_eq!(types, [1 << 20]);
+            assert!(parser.event_type.capacity() <= LINE_CAPACITY_KEPT);
         }
     }
 
