@@ -2,10 +2,12 @@
 //! share each type's text instead of allocating it per event.
 //!
 //! A stream names a handful of types (`token`, `update`, `tick`), each over and over; an
-//! owned event with its own copy of the type paid an allocation and a free for it, 7% of
-//! [`crate::parser::Parser::feed`]'s instructions on "mixed (ids, types, comments)", where
-//! two events in five are typed. The cache is small and bounded: a stream with more types,
-//! or a longer one, only allocates as before.
+//! owned event with its own copy of its type paid an allocation and a free for it. Sharing
+//! took [`crate::parser::Parser::feed`] (comments dropped) on "mixed (ids, types,
+//! comments)", where two events in five are typed, from 142.9 to 138.3 million instructions
+//! (callgrind, one pass over the fixture); "LLM tokens", untyped, pays for the check, 135.2
+//! to 138.0. The cache is small and bounded: a stream with more types, or longer ones, only
+//! allocates as before.
 
 use alloc::sync::Arc;
 
