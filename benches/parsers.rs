@@ -2,8 +2,9 @@
 //! `sse-stream`, on the same fixtures in the same process. Prints a JSON report.
 //!
 //! `cargo bench --bench parsers -- [--smoke] [--out FILE]`: every fixture is parsed 12 times
-//! by each parser, the parsers taking turns (after one warm-up each), and the median, min and
-//! max are reported. A peer whose warm-up takes longer than 20 s is reported as not finished.
+//! by each parser, the parsers taking turns, each timed run after an untimed one, and the
+//! median, min and max are reported. A peer whose warm-up takes longer than 20 s is reported
+//! as not finished.
 
 mod fixtures;
 
@@ -98,17 +99,19 @@ fn finishes_within(parse: ParseFn, chunks: &[Bytes], expected: usize, limit: Opt
 
 /// Times every parser in `parsers` `RUNS` times over `chunks`, taking turns: each round runs
 /// each parser once, starting one further along each time, so that a change in the machine's
-/// load and what the parser before leaves behind (the allocator's state, the caches) fall on
-/// all of them alike. Run one after the other instead, the same build's ratio against
-/// sse-stream on the 64 KiB fixture read 0.68x on a busy machine and 1.09x minutes later;
-/// in a fixed order, the parser that ran right after eventsource-stream took 15% longer
-/// than the same code run elsewhere in the round.
+/// load falls on all of them alike. Each timed run follows an untimed one of the same
+/// parser, so that it starts from the heap and caches its own work leaves, not another
+/// parser's. Run one after the other instead, the same build's ratio against sse-stream on
+/// the 64 KiB fixture read 0.68x on a busy machine and 1.09x minutes later; in turns but
+/// right after another parser, our two rows, the same code on a fixture with no comment,
+/// differed by 12%, run after run.
 fn measure_in_turns(parsers: &[(&str, ParseFn)], chunks: &[Bytes], expected: usize) -> Vec<Vec<f64>> {
     let mut times = vec![Vec::with_capacity(RUNS); parsers.len()];
     for round in 0..RUNS {
         for turn in 0..parsers.len() {
             let at = (round + turn) % parsers.len();
             if let (Some((_, parse)), Some(times)) = (parsers.get(at), times.get_mut(at)) {
+                time_once(*parse, chunks, expected);
                 times.push(time_once(*parse, chunks, expected));
             }
         }

@@ -275,7 +275,8 @@ ${targets(native, sizes, ratios)}
 ## Native parser throughput
 
 Each parser turns the fixture's chunks into owned events (\`cargo bench --bench parsers\`); the
-parsers take turns, each round in a different order. Ours is the synchronous \`Parser::feed\` as the
+parsers take turns, each round in a different order, and each timed run follows an untimed one of
+the same parser (so none starts from the heap another left). Ours is the synchronous \`Parser::feed\` as the
 native \`EventSource\` sets it up, dropping comments (\`Parser::without_comments\`), as sse-stream
 always does; "comments reported" is \`Parser::new()\`, which gives each as an \`Item::Comment\`. The
 peers are driven as \`futures\` streams over the same chunks. \`sse-stream\` rejects invalid UTF-8
