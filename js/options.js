@@ -114,7 +114,6 @@ export function urlWithQuery(url, pairs) {
   return `${path}?${query.join('&')}${hash < 0 ? '' : url.slice(hash)}`;
 }
 
-
 function optionalNumber(value, name, { min = 0, integer = false, allowInfinity = false } = {}) {
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || Number.isNaN(value)) fail(`${name} must be a number`);

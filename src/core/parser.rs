@@ -369,8 +369,10 @@ pub struct Parser {
     /// non-empty in the spec's terms, where each value is followed by LF).
     has_data: bool,
     event_type: String,
+    /// The last `id` field's value; read only while `id_pending` (the dispatch swaps it
+    /// with `last_event_id`, so otherwise it holds an old ID).
     id_buffer: String,
-    /// An `id` field arrived since the last dispatch (so the buffer may differ).
+    /// An `id` field arrived since the last dispatch.
     id_pending: bool,
     /// Kept as text, so that the borrowed feed allocates nothing when it changes.
     last_event_id: String,
@@ -448,7 +450,6 @@ impl Parser {
     /// Starts from a known last event ID, as if an earlier stream had dispatched it.
     pub fn with_last_event_id(mut self, id: impl Into<String>) -> Self {
         self.last_event_id = id.into();
-        self.id_buffer.clone_from(&self.last_event_id);
         self.shared_id = None;
         self
     }
@@ -517,7 +518,6 @@ impl Parser {
         self.line.shrink_to(LINE_CAPACITY_KEPT);
         self.clear_data();
         self.clear_event_type();
-        self.id_buffer.clone_from(&self.last_event_id);
         self.id_pending = false;
         self.bom_matched = Some(0);
         self.after_cr = false;
@@ -697,8 +697,7 @@ impl Parser {
     fn dispatch(&mut self, emit: &mut impl Emit) {
         if self.id_pending {
             self.id_pending = false;
-            // The buffer is read only after an `id` field refills it, so the old ID may stay
-            // in it: swapping spares a copy.
+            // Swapping spares a copy: the buffer is read again only once refilled.
             core::mem::swap(&mut self.last_event_id, &mut self.id_buffer);
             self.shared_id = None;
         }

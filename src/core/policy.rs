@@ -1,6 +1,7 @@
 //! Request decisions that need no I/O, shared by every transport: where the last event ID
-//! goes and the header value or query parameter that carries it, the origin a message reports, how long a
-//! stall timer still has to wait, and what going offline or hidden does to a connection.
+//! goes and the header value or query parameter that carries it, the origin a message
+//! reports, how long a stall timer still has to wait, and what going offline or hidden does
+//! to a connection.
 //!
 //! The transports (the browser's `fetch()` one, the native one) only carry these out, so
 //! they cannot drift apart; each rule is tested natively here.
